@@ -1,0 +1,116 @@
+"""Shared fixtures: two clients and named users of every role.
+
+``alice`` owns the practice, ``frank`` administers it, ``bob`` consults for
+Acme only, ``tess`` is Acme's technician, ``carol`` is Acme's executive,
+``erin`` edits for Acme, ``dave`` is Globex's executive and ``gina``
+consults for Globex only. Acme's rows carry the marker ``ACME-ONLY`` so a
+leak into another user's page can be spotted by text.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from vcio.core.roles import Role
+from vcio.core.tests.factories import (
+    PASSWORD,
+    ClientFactory,
+    ContactFactory,
+    DepartmentFactory,
+    make_user,
+)
+
+ACME_MARKER = "ACME-ONLY"
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def acme(db):
+    client = ClientFactory(
+        name="Acme Corp",
+        slug="acme",
+        industry="manufacturing",
+        employee_count=120,
+        notes=f"{ACME_MARKER} client note",
+        internal_notes=f"{ACME_MARKER} internal practice note",
+    )
+    dept = DepartmentFactory(client=client, name=f"{ACME_MARKER} Finance")
+    ContactFactory(
+        client=client,
+        first_name=f"{ACME_MARKER}-Ann",
+        email="ann@acme.test",
+        department=dept,
+    )
+    return client
+
+
+@pytest.fixture
+def globex(db):
+    client = ClientFactory(name="Globex Health", slug="globex", industry="healthcare")
+    dept = DepartmentFactory(client=client, name="Globex Clinic")
+    ContactFactory(client=client, first_name="Gary", email="gary@globex.test", department=dept)
+    return client
+
+
+@pytest.fixture
+def alice(db):
+    user = make_user("alice", Role.OWNER)
+    user.is_staff = user.is_superuser = True
+    user.save()
+    return user
+
+
+@pytest.fixture
+def frank(db):
+    return make_user("frank", Role.ADMIN)
+
+
+@pytest.fixture
+def bob(acme):
+    return make_user("bob", Role.CONSULTANT, acme)
+
+
+@pytest.fixture
+def tess(acme):
+    return make_user("tess", Role.TECHNICIAN, acme)
+
+
+@pytest.fixture
+def carol(acme):
+    return make_user("carol", Role.EXECUTIVE, acme)
+
+
+@pytest.fixture
+def erin(acme):
+    return make_user("erin", Role.EDITOR, acme)
+
+
+@pytest.fixture
+def dave(globex):
+    return make_user("dave", Role.EXECUTIVE, globex)
+
+
+@pytest.fixture
+def gina(globex):
+    return make_user("gina", Role.CONSULTANT, globex)
+
+
+@pytest.fixture
+def everyone(alice, frank, bob, tess, carol, erin, dave, gina):
+    """Every named user, keyed by name."""
+    return {u.username: u for u in (alice, frank, bob, tess, carol, erin, dave, gina)}
+
+
+@pytest.fixture
+def login(client):
+    """``login(user)`` logs the Django test client in as ``user`` and returns it."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,173 @@
+"""Forms for core's pages; validation messages name the field and the value."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
+
+from vcio.core.models import ApiToken, Client, Contact, Department, Membership
+from vcio.core.roles import PRACTICE_WIDE_ROLES, Perm, Role
+
+# Roles granted per client from the members page; owners and admins are
+# practice-wide and managed in the Django admin.
+CLIENT_GRANTABLE_ROLES = [(r.value, r.label) for r in Role if r not in PRACTICE_WIDE_ROLES]
+
+
+class ClientForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = [
+            "name",
+            "slug",
+            "industry",
+            "employee_count",
+            "fiscal_year_start_month",
+            "currency",
+            "time_zone",
+            "website",
+            "monthly_fee",
+            "contract_start",
+            "notes",
+            "internal_notes",
+            "is_active",
+        ]
+        widgets = {
+            "contract_start": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "internal_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "slug": {"unique": "A client with this slug already exists."},
+            "name": {"unique": "A client with this name already exists."},
+        }
+
+    def clean_currency(self) -> str:
+        return (self.cleaned_data.get("currency") or "").strip().upper()
+
+
+class DepartmentForm(forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = ["name", "cost_centre", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, client: Client, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.client = client
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        clash = Department.objects.filter(client=self.instance.client, name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(
+                f"{self.instance.client} already has a department '{name}'."
+            )
+        return name
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = [
+            "first_name",
+            "last_name",
+            "title",
+            "email",
+            "phone",
+            "department",
+            "is_primary",
+            "is_decision_maker",
+        ]
+
+    def __init__(self, *args, client: Client, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.client = client
+        # Only this client's departments can be chosen.
+        self.fields["department"].queryset = Department.objects.filter(client=client)
+
+
+class MemberForm(forms.Form):
+    """Grant a login access to one client; creates the login when new."""
+
+    email = forms.EmailField(help_text="An existing login with this email gets the role.")
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    role = forms.ChoiceField(choices=CLIENT_GRANTABLE_ROLES)
+
+    def __init__(self, *args, client: Client, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.client = client
+
+    def clean(self) -> dict:
+        data = super().clean()
+        email = data.get("email")
+        if email:
+            User = get_user_model()
+            user = User.objects.filter(email__iexact=email).first()
+            if user and Membership.objects.filter(user=user, client=self.client).exists():
+                self.add_error("email", f"{email} is already a member of {self.client}.")
+            if user and Membership.objects.filter(user=user, client__isnull=True).exists():
+                self.add_error(
+                    "email", f"{email} is a practice owner or admin: they reach every client."
+                )
+            data["user"] = user
+        return data
+
+    def save(self, request) -> Membership:
+        """Create the membership (and the login, with a set-password email)."""
+        User = get_user_model()
+        user = self.cleaned_data.get("user")
+        if user is None:
+            email = self.cleaned_data["email"]
+            username = _free_username(email.split("@")[0])
+            user = User.objects.create_user(
+                username=username,
+                email=email,
+                first_name=self.cleaned_data["first_name"],
+                last_name=self.cleaned_data["last_name"],
+            )
+            user.set_unusable_password()
+            user.save()
+            reset = PasswordResetForm({"email": email})
+            if reset.is_valid():
+                reset.save(request=request, use_https=request.is_secure())
+        return Membership.objects.create(
+            user=user, client=self.client, role=self.cleaned_data["role"]
+        )
+
+
+def _free_username(base: str) -> str:
+    User = get_user_model()
+    base = "".join(ch for ch in base if ch.isalnum() or ch in "._-")[:140] or "user"
+    candidate, n = base, 1
+    while User.objects.filter(username=candidate).exists():
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
+
+
+class MembershipRoleForm(forms.ModelForm):
+    role = forms.ChoiceField(choices=CLIENT_GRANTABLE_ROLES)
+
+    class Meta:
+        model = Membership
+        fields = ["role"]
+
+
+class TokenForm(forms.ModelForm):
+    expires_in_days = forms.IntegerField(
+        min_value=1, max_value=3650, required=False, help_text="Empty: never expires."
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = ["name", "client", "read_only"]
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = Client.objects.for_user(user, Perm.VIEW)
+        self.fields["client"].empty_label = "Every client I can reach"
+        self.fields["client"].to_field_name = "slug"

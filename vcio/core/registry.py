@@ -1,0 +1,111 @@
+"""Registries through which apps contribute to the whole.
+
+``core`` never imports a domain app. Instead each app registers, from its
+``AppConfig.ready()``, what it offers: named client figures (KPIs) that the
+client overview, goals and reviews read; demo data that ``vcio demo`` loads;
+periodic jobs that ``vcio worker`` runs. Adding an app adds its pieces
+everywhere with no change to the centre.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+Number = int | float | Decimal
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A named figure computed for many clients at once.
+
+    ``compute`` takes client ids and returns ``{client_id: value}`` (a
+    missing id or ``None`` means "no data"), so a page showing a figure for
+    500 clients still runs a fixed number of queries.
+    """
+
+    key: str
+    label: str
+    compute: Callable[[list[int]], dict[int, Number | None]]
+    unit: str = ""
+    better: Literal["higher", "lower", "neither"] = "neither"
+    description: str = ""
+    app: str = ""
+
+
+@dataclass(frozen=True)
+class DemoLoader:
+    """A step of ``vcio demo``: loads one app's demo data, idempotently.
+
+    ``load`` receives the shared context dict (earlier steps put the demo
+    clients and users there) and a ``log`` callable for progress lines.
+    """
+
+    name: str
+    load: Callable[[dict[str, Any], Callable[[str], None]], None]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A job ``vcio worker`` runs every ``interval`` seconds (at most one worker at a time)."""
+
+    name: str
+    run: Callable[[], Any]
+    interval: int
+    description: str = ""
+    # Seconds a claim is held; after that a crashed worker's job is taken again.
+    lease: int = 600
+
+
+@dataclass
+class Registry:
+    """An ordered, keyed collection that refuses duplicate keys."""
+
+    kind: str
+    _items: dict[str, Any] = field(default_factory=dict)
+
+    def register(self, item: Any) -> Any:
+        key = item.key if hasattr(item, "key") else item.name
+        if key in self._items and self._items[key] != item:
+            raise ValueError(f"{self.kind} {key!r} is already registered")
+        self._items[key] = item
+        return item
+
+    def unregister(self, key: str) -> None:
+        self._items.pop(key, None)
+
+    def get(self, key: str) -> Any:
+        try:
+            return self._items[key]
+        except KeyError:
+            raise KeyError(f"no {self.kind} named {key!r}") from None
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._items
+
+    def __iter__(self):
+        return iter(list(self._items.values()))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+figures = Registry("figure")
+demo_loaders = Registry("demo loader")
+periodic_jobs = Registry("periodic job")
+
+
+def compute_figures(
+    client_ids: Iterable[int], keys: Iterable[str] | None = None
+) -> dict[str, dict[int, Number | None]]:
+    """Every registered figure (or those named) for the given clients.
+
+    Returns ``{figure_key: {client_id: value}}``; one call per figure, so the
+    number of queries grows with the number of figures, not of clients.
+    """
+    ids = list(client_ids)
+    chosen = [figures.get(k) for k in keys] if keys is not None else list(figures)
+    return {fig.key: fig.compute(ids) for fig in chosen}

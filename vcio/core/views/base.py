@@ -1,0 +1,145 @@
+"""Base views: every page reaches data only through the scoping helpers.
+
+A page under ``/clients/<client>/`` resolves the client with
+``get_for_user_or_404`` (404 when the user may not see it, 403 when the user
+may see it but not do what the page does); objects are fetched through
+``for_user`` too, and every write records the audit log.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.views import generic
+
+from vcio.core import audit
+from vcio.core.access import access_for
+from vcio.core.models import Client
+from vcio.core.roles import Perm
+from vcio.core.scoping import get_for_user_or_404
+
+
+class ClientMixin(LoginRequiredMixin):
+    """Resolves ``self.client`` from the ``client`` slug in the URL."""
+
+    client_perm: Perm = Perm.VIEW
+    client: Client
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.client = get_for_user_or_404(
+            Client, request.user, self.client_perm, slug=kwargs["client"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        access = access_for(self.request.user)
+        ctx["client"] = self.client
+        ctx["client_perms"] = {p.value for p in access.perms_for(self.client.pk)}
+        return ctx
+
+
+class ClientScopedListView(ClientMixin, generic.ListView):
+    """A client's rows of ``model``, filtered by ``filterset_class`` when set."""
+
+    paginate_by = 50
+    filterset_class = None
+
+    def base_queryset(self) -> QuerySet:
+        return self.model.objects.for_user(self.request.user).filter(client=self.client)
+
+    def get_queryset(self) -> QuerySet:
+        qs = self.base_queryset()
+        if self.filterset_class is not None:
+            self.filterset = self.filterset_class(
+                self.request.GET, queryset=qs, request=self.request
+            )
+            return self.filterset.qs
+        return qs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["filter"] = getattr(self, "filterset", None)
+        return ctx
+
+
+class ClientScopedFormMixin(ClientMixin):
+    """Create/update/delete of one client's rows, with the audit log."""
+
+    client_perm = Perm.EDIT
+    success_view: str = ""
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["client"] = self.client
+        return kwargs
+
+    def get_object(self, queryset=None) -> Model:
+        return get_for_user_or_404(
+            self.model.objects.filter(client=self.client),
+            self.request.user,
+            self.client_perm,
+            pk=self.kwargs["pk"],
+        )
+
+    def get_success_url(self) -> str:
+        return reverse(self.success_view, kwargs={"client": self.client.slug})
+
+
+class ClientScopedCreateView(ClientScopedFormMixin, generic.CreateView):
+    template_name = "core/form.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = f"New {self.model._meta.verbose_name}"
+        return ctx
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            self.object = form.save()
+            audit.record_create(self.request.user, self.object)
+        messages.success(
+            self.request, f"{self.model._meta.verbose_name.capitalize()} “{self.object}” created."
+        )
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class ClientScopedUpdateView(ClientScopedFormMixin, generic.UpdateView):
+    template_name = "core/form.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = f"Edit {self.model._meta.verbose_name} “{self.object}”"
+        return ctx
+
+    def form_valid(self, form):
+        before = audit.snapshot(self.get_object())
+        with transaction.atomic():
+            self.object = form.save()
+            audit.record_update(self.request.user, self.object, before)
+        messages.success(self.request, f"“{self.object}” saved.")
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class ClientScopedDeleteView(ClientScopedFormMixin, generic.DeleteView):
+    template_name = "core/confirm_delete.html"
+
+    def get_form_kwargs(self):
+        # DeleteView's form is a plain Form that takes no client.
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("client", None)
+        return kwargs
+
+    def form_valid(self, form):
+        obj = self.get_object()
+        with transaction.atomic():
+            audit.record_delete(self.request.user, obj)
+            obj.delete()
+        messages.success(self.request, f"“{obj}” deleted.")
+        return HttpResponseRedirect(self.get_success_url())
