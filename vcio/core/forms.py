@@ -5,6 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from vcio.core.models import ApiToken, Client, Contact, Department, Membership
 from vcio.core.roles import PRACTICE_WIDE_ROLES, Perm, Role
@@ -131,12 +134,30 @@ class MemberForm(forms.Form):
             )
             user.set_unusable_password()
             user.save()
-            reset = PasswordResetForm({"email": email})
-            if reset.is_valid():
-                reset.save(request=request, use_https=request.is_secure())
+            send_invitation(request, user, self.client)
         return Membership.objects.create(
             user=user, client=self.client, role=self.cleaned_data["role"]
         )
+
+
+def send_invitation(request, user, client: Client) -> None:
+    """Email a new login a link to choose a password (Django's reset tokens)."""
+    context = {
+        "user": user,
+        "client": client,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+        "protocol": "https" if request.is_secure() else "http",
+        "domain": request.get_host(),
+        "inviter": request.user.get_full_name() or request.user.get_username(),
+    }
+    PasswordResetForm().send_mail(
+        "registration/invitation_subject.txt",
+        "registration/invitation_email.txt",
+        context,
+        None,
+        user.email,
+    )
 
 
 def _free_username(base: str) -> str:

@@ -1,0 +1,56 @@
+"""``vcio demo``: a realistic practice, loaded once, safe to load again."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from vcio.core.models import Client, Contact, Department, Membership
+from vcio.core.roles import Role
+
+
+def load(*args: str) -> str:
+    out = StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> tuple[int, ...]:
+    return tuple(
+        m.objects.count() for m in (Client, Department, Contact, Membership, get_user_model())
+    )
+
+
+def test_demo_has_three_different_clients_and_every_role(db):
+    output = load()
+    clients = list(Client.objects.order_by("employee_count"))
+    assert len(clients) >= 3
+    assert len({c.industry for c in clients}) == len(clients)
+    assert clients[0].employee_count < 50 < clients[-1].employee_count
+    assert {m.role for m in Membership.objects.all()} == set(Role.values)
+    for client in clients:
+        assert client.departments.exists() and client.contacts.exists()
+    assert "alice" in output and "vcio-demo" in output
+
+
+def test_demo_is_idempotent(db):
+    load()
+    before = counts()
+    load()
+    assert counts() == before
+
+
+def test_if_empty_leaves_an_existing_practice_alone(db, acme):
+    output = load("--if-empty")
+    assert "already has clients" in output
+    assert Client.objects.count() == 1
+    assert "alice" in output  # the logins are still printed
+
+
+def test_demo_logins_work(client, db):
+    load()
+    assert client.login(username="carol", password="vcio-demo")
+    page = client.get("/").content.decode()
+    assert "Acme Manufacturing" in page and "Globex" not in page.split("<main")[1]

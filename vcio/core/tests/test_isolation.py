@@ -1,0 +1,76 @@
+"""Client isolation: every route, walked by users of another client.
+
+The walker enumerates the URLconf and the API router itself, so a view
+added tomorrow is covered without anybody adding it here. If a new model
+belongs to a client, add one row of it to ``isolation_world`` below: the
+walker refuses to run a route whose model has no victim row.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import ACME_MARKER
+from vcio.core import audit
+from vcio.core.models import Department
+from vcio.core.tests.factories import make_token
+from vcio.core.tests.walker import Actor, World, iter_routes, walk
+
+
+@pytest.fixture
+def isolation_world(acme, globex, alice, bob, carol, erin, tess, dave, gina) -> World:
+    """Acme is the victim (one row of every scoped model); Globex's people attack."""
+    make_token(bob, name=f"{ACME_MARKER} bob's sync token", client=acme)
+    audit.record_create(bob, Department.objects.get(client=acme))
+    return World(
+        victim_client=acme,
+        victim_user=bob,
+        markers=[ACME_MARKER, acme.name],
+        owner=alice,
+    )
+
+
+@pytest.fixture
+def attackers(globex, alice, gina, dave) -> list[Actor]:
+    _, owner_token_for_globex = make_token(alice, name="globex only", client=globex)
+    _, gina_token = make_token(gina, name="gina")
+    return [
+        Actor("gina (Globex consultant)", user=gina),
+        Actor("dave (Globex executive)", user=dave),
+        Actor("owner's token limited to Globex", user=alice, token=owner_token_for_globex),
+        Actor("gina's token", user=gina, token=gina_token),
+    ]
+
+
+def test_no_route_leaks_another_clients_data(isolation_world, attackers):
+    walked = []
+    findings = walk(isolation_world, attackers, on_route=walked.append)
+    assert [str(f) for f in findings] == []
+    names = {r.name for r in walked}
+    # The walk really covered the web pages, the API router and the admin.
+    assert {"core:client_detail", "core:department_update", "core:token_revoke"} <= names
+    assert any(r.is_api and "{pk}" in r.template for r in walked)
+    assert any(r.is_api and "{slug}" in r.template for r in walked)
+    assert any(r.is_admin for r in walked)
+
+
+def test_walker_enumerates_every_route_of_the_urlconf():
+    routes = list(iter_routes())
+    templates = {r.template for r in routes}
+    assert "/clients/{client}/departments/{pk}/edit/" in templates
+    assert "/api/departments/{pk}/" in templates
+    assert len(routes) > 40
+
+
+@pytest.mark.urls("vcio.core.tests.leaky_urls")
+def test_walker_catches_an_unscoped_view(isolation_world, attackers):
+    findings = walk(isolation_world, attackers)
+    by_route: dict[str, set[str]] = {}
+    for f in findings:
+        by_route.setdefault(f.route, set()).add(f.problem)
+    assert any("another client's data" in p for p in by_route["/leak/acme/"])
+    assert any(ACME_MARKER in p for p in by_route["/leak/acme/"])
+    assert any(ACME_MARKER in p for p in by_route["/leak-list/"])
+    assert "changed the victim's data" in by_route["/leak-write/acme/"]
+    # The properly scoped view in the same URLconf is not reported.
+    assert "/safe/acme/" not in by_route
