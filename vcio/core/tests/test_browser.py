@@ -7,6 +7,7 @@ headless through Playwright; Playwright's own browser downloads are never used.
 from __future__ import annotations
 
 import os
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,7 @@ def browser():
 def demo_practice(transactional_db):
     from django.core.management import call_command
 
-    call_command("demo", "--quiet", stdout=open(os.devnull, "w"))
+    call_command("demo", "--quiet", stdout=StringIO())
 
 
 def test_newcomer_logs_in_and_sees_the_dashboard(browser, live_server, demo_practice):
