@@ -11,7 +11,11 @@ VCIO = [sys.executable, "-m", "vcio.cli"]
 
 
 def run_vcio(*args: str, env: dict[str, str], timeout: int = 120) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("VCIO_", "DATABASE_URL"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("VCIO_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"))
+    }
     return subprocess.run(
         [*VCIO, *args], env={**clean, **env}, capture_output=True, text=True, timeout=timeout
     )
