@@ -8,6 +8,8 @@ foreign slug or id is rejected as "not a valid choice" and reveals nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import django_filters
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -41,7 +43,7 @@ def _client_filter() -> django_filters.ModelChoiceFilter:
     )
 
 
-def _search(fields: list[str]):
+def _search(fields: list[str]) -> Callable[[QuerySet, str, str], QuerySet]:
     """A filter method matching ``value`` case-insensitively in any of ``fields``."""
 
     def method(queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -18,6 +18,9 @@ CLIENT_GRANTABLE_ROLES = [(r.value, r.label) for r in Role if r not in PRACTICE_
 
 
 class ClientForm(forms.ModelForm):
+    # A website typed without a scheme is almost always https today.
+    website = forms.URLField(required=False, assume_scheme="https")
+
     class Meta:
         model = Client
         fields = [

@@ -1,0 +1,94 @@
+"""Base viewsets: rows only through ``for_user``, writes checked and audited.
+
+A viewset names its ``model`` (and the relations its serializer reads, in
+``select_related``, so lists run a fixed number of queries); the rest — the
+scoped queryset, the write checks, the transaction and the audit log — is
+done here once, so no endpoint repeats (or forgets) an ownership check.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from rest_framework import exceptions, viewsets
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from vcio.core import audit
+from vcio.core.access import access_for
+from vcio.core.models import Client
+from vcio.core.roles import Perm
+from vcio.core.scoping import require
+
+
+class Pagination(PageNumberPagination):
+    """``?page=N`` (and ``?page_size=N``, at most 500) on every list."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class ScopedQueryMixin:
+    """The queryset every action starts from: the user's visible rows, nothing else."""
+
+    model: type[Model]
+    select_related: tuple[str, ...] = ()
+    pagination_class = Pagination
+    request: Request
+
+    def queryset_base(self) -> QuerySet:
+        """All rows of ``model`` with the joins the serializer needs (unscoped!)."""
+        qs = self.model._default_manager.all()
+        return qs.select_related(*self.select_related) if self.select_related else qs
+
+    def get_queryset(self) -> QuerySet:
+        """The rows the requesting user may see (VIEW); writes are checked per object."""
+        return self.queryset_base().for_user(self.request.user, Perm.VIEW)
+
+
+class ScopedReadOnlyModelViewSet(ScopedQueryMixin, viewsets.ReadOnlyModelViewSet):
+    """List and retrieve of scoped rows."""
+
+
+class ScopedModelViewSet(ScopedQueryMixin, viewsets.ModelViewSet):
+    """Full CRUD on scoped rows; every write is permission-checked and audited.
+
+    ``write_perm`` is what a user needs on the row's client to create,
+    change or delete it (the permission class checks it on existing rows,
+    :meth:`perform_create` on the client a new row names).
+    """
+
+    write_perm: Perm = Perm.EDIT
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        # Refuse before validating, so a user who may write nowhere gets a 403
+        # rather than field errors about data they could never save.
+        self.check_may_create()
+        return super().create(request, *args, **kwargs)
+
+    def check_may_create(self) -> None:
+        """403 unless the user holds ``write_perm`` on at least one client."""
+        if access_for(self.request.user).client_ids(self.write_perm) == set():
+            raise exceptions.PermissionDenied(f"You may not {self.write_perm} records here.")
+
+    def perform_create(self, serializer: BaseSerializer) -> None:
+        client: Client | None = serializer.validated_data.get("client")
+        # The client field only resolves clients the user may see; seeing is not writing.
+        require(self.request.user, self.write_perm, client)
+        with transaction.atomic():
+            instance = serializer.save()
+            audit.record_create(self.request.user, instance)
+
+    def perform_update(self, serializer: BaseSerializer) -> None:
+        before = audit.snapshot(serializer.instance)
+        with transaction.atomic():
+            instance = serializer.save()
+            audit.record_update(self.request.user, instance, before)
+
+    def perform_destroy(self, instance: Model) -> None:
+        with transaction.atomic():
+            # Recorded first: after delete() the instance has no primary key.
+            audit.record_delete(self.request.user, instance)
+            instance.delete()
