@@ -9,6 +9,9 @@ from django.db import models
 from vcio.core.roles import PRACTICE_WIDE_ROLES, Role
 from vcio.core.scoping import ScopedManager
 
+# Sorted: a set's order changes between runs, and the migration must not.
+_PRACTICE_WIDE = sorted(r.value for r in PRACTICE_WIDE_ROLES)
+
 
 class Membership(models.Model):
     """A user's role, for one client or (owners and admins) for the practice."""
@@ -46,11 +49,8 @@ class Membership(models.Model):
             # Practice-wide roles have no client; every other role needs one.
             models.CheckConstraint(
                 condition=(
-                    models.Q(role__in=[r.value for r in PRACTICE_WIDE_ROLES], client__isnull=True)
-                    | (
-                        ~models.Q(role__in=[r.value for r in PRACTICE_WIDE_ROLES])
-                        & models.Q(client__isnull=False)
-                    )
+                    models.Q(role__in=_PRACTICE_WIDE, client__isnull=True)
+                    | (~models.Q(role__in=_PRACTICE_WIDE) & models.Q(client__isnull=False))
                 ),
                 name="membership_role_matches_client",
             ),

@@ -21,7 +21,7 @@ class DepartmentList(ClientScopedListView):
     template_name = "core/department_list.html"
 
     def base_queryset(self):
-        return super().base_queryset().annotate(contact_count=Count("contacts"))
+        return super().base_queryset().annotate(contact_count=Count("contacts")).order_by("name")
 
 
 class DepartmentCreate(ClientScopedCreateView):
