@@ -17,8 +17,8 @@ PORT=${PORT:-8000}
 VCIO=${VCIO:-.venv/bin/vcio}
 STOP_TIMEOUT=${STOP_TIMEOUT:-10}   # seconds to wait after SIGTERM before SIGKILL
 
-"$VCIO" migrate --noinput
-"$VCIO" demo --if-empty
+"$VCIO" migrate --noinput -v 0
+"$VCIO" demo --if-empty --quiet
 
 pids=()
 
@@ -72,7 +72,10 @@ for ((i = 0; i < 300; i++)); do
     sleep 0.1
 done
 if kill -0 "$server_pid" 2>/dev/null; then
+    echo
     echo "vcio is running at http://$HOST:$PORT — Ctrl-C stops it"
+    "$VCIO" demo --logins
+    echo
 fi
 
 status=0

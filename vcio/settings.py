@@ -217,6 +217,7 @@ WORKER_TICK_SECONDS = env_int("VCIO_WORKER_TICK", 5, minimum=1, maximum=3600)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("VCIO_LOG_LEVEL", "INFO")},
 }

@@ -1,6 +1,7 @@
 """Django admin for practice owners: every core model, read-mostly where it matters."""
 
 from django.contrib import admin
+from django.db import models
 
 from vcio.core.models import ApiToken, AuditEvent, Client, Contact, Department, JobRun, Membership
 
@@ -11,6 +12,7 @@ class ClientAdmin(admin.ModelAdmin):
     list_filter = ["industry", "is_active"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Department)

@@ -46,7 +46,13 @@ def test_if_empty_leaves_an_existing_practice_alone(db, acme):
     output = load("--if-empty")
     assert "already has clients" in output
     assert Client.objects.count() == 1
-    assert "alice" in output  # the logins are still printed
+    assert "No demo logins here" in output  # no promise of logins that don't exist
+
+
+def test_logins_are_printed_after_the_demo_was_loaded(db):
+    load("--quiet")
+    output = load("--logins")
+    assert "alice" in output and "vcio-demo" in output and "carol" in output
 
 
 def test_demo_logins_work(client, db):
