@@ -56,7 +56,7 @@ CSRF_TRUSTED_ORIGINS = env_list("VCIO_CSRF_TRUSTED_ORIGINS", [])
 PRACTICE_NAME = env_str("VCIO_PRACTICE_NAME", "vcio practice")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "vcio.core.admin_apps.VcioAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -132,6 +132,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "vcio.core.admin_site.OwnerPermissionBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -169,7 +173,8 @@ DEFAULT_FROM_EMAIL = env_email("VCIO_EMAIL_FROM", "vcio@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-less meta tag
+# HTMX sends the token from the page (hx-headers), so scripts never need the cookie.
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

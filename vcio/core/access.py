@@ -26,6 +26,7 @@ class Access:
     client_roles: dict[int, str] = field(default_factory=dict)
     token_client_id: int | None = None
     read_only: bool = False
+    practice_role: str | None = None  # owner or admin, when the user has one
 
     @property
     def is_practice_wide(self) -> bool:
@@ -83,15 +84,17 @@ def access_for(user) -> Access:
     from vcio.core.models import Membership  # the models import this module
 
     practice: set[Perm] = set()
+    practice_role = None
     client_roles: dict[int, str] = {}
     for client_id, role in Membership.objects.filter(user=user).values_list("client_id", "role"):
         if role in PRACTICE_WIDE_ROLES and client_id is None:
             practice |= ROLE_PERMS[role]
+            practice_role = role
         elif client_id is not None:
             client_roles[client_id] = role
     if user.is_superuser:
         practice |= set(Perm)
-    access = Access(user.pk, frozenset(practice), client_roles)
+    access = Access(user.pk, frozenset(practice), client_roles, practice_role=practice_role)
     setattr(user, _CACHE_ATTR, access)
     return access
 
@@ -105,6 +108,7 @@ def restrict_to_token(user, client_id: int | None, read_only: bool) -> Access:
         base.client_roles,
         token_client_id=client_id,
         read_only=read_only,
+        practice_role=base.practice_role,
     )
     setattr(user, _CACHE_ATTR, narrowed)
     return narrowed

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from vcio.core.access import access_for
+from vcio.core.admin_site import is_practice_owner
 from vcio.core.models import Client
 from vcio.core.roles import Perm
 
@@ -19,6 +20,7 @@ def navigation(request: HttpRequest) -> dict:
     # Evaluated lazily: pages without the switcher run no extra query.
     ctx["switcher_clients"] = Client.objects.for_user(user).only("name", "slug")
     ctx["can_create_clients"] = access.can_practice(Perm.MANAGE)
+    ctx["can_open_admin"] = user.is_superuser or is_practice_owner(user)
     ctx["is_practice_staff"] = bool(access.practice_perms) or any(
         Perm.INTERNAL in access.perms_for(cid) for cid in access.client_roles
     )

@@ -156,9 +156,9 @@ def _load_users(ctx: dict[str, Any], log: Callable[[str], None]) -> None:
             defaults={"first_name": first, "last_name": last, "email": f"{username}@vcio.example"},
         )
         if created:
+            # The owner role alone opens the admin: no staff or superuser flags.
             user.set_password(DEMO_PASSWORD)
-        user.is_staff = user.is_superuser = username == "alice"
-        user.save()
+            user.save()
         for slug, role in roles:
             Membership.objects.update_or_create(
                 user=user, client=clients[slug] if slug else None, defaults={"role": role}
