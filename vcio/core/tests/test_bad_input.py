@@ -87,3 +87,18 @@ def test_garbage_never_causes_a_server_error(world, alice):
                 if r.status_code >= 500:
                     errors.append(f"POST {url} all={value[:20]!r}: {r.status_code}")
     assert errors == []
+
+
+def test_a_nul_character_is_refused_with_a_message_before_any_view(login, bob, acme):
+    http = login(bob)
+    r = http.get("/switch/?client=ac%00me")
+    assert r.status_code == 400 and "NUL character" in r.content.decode()
+    r = http.post(
+        "/api/departments/",
+        '{"client": "acme", "name": "Fin\\u0000ance"}',
+        content_type="application/json",
+    )
+    assert r.status_code == 400 and "NUL character" in r.json()["detail"]
+    r = http.post("/clients/acme/departments/new/", {"name": "Fin\x00ance"})
+    assert r.status_code == 400
+    assert not acme.departments.filter(name__startswith="Fin").exists()

@@ -1,0 +1,44 @@
+"""Request guards that belong before any view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+
+NUL_MESSAGE = "The request contains a NUL character (\\0), which no field accepts."
+# Raw, percent-encoded and JSON-escaped spellings of the NUL character.
+_NUL_SPELLINGS = (b"\x00", b"%00", b"\\u0000")
+_TEXT_BODIES = ("application/json", "application/x-www-form-urlencoded", "text/")
+
+
+class RejectNulCharactersMiddleware:
+    """Answer 400 to any request carrying a NUL character in its parameters or body.
+
+    No field of vcio accepts one and PostgreSQL cannot store one in text, so
+    rejecting it here, once, keeps every lookup and filter from turning it
+    into a 500. Uploaded files (multipart) are left to their importers.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._has_nul(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": NUL_MESSAGE}, status=400)
+            return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain")
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request: HttpRequest) -> bool:
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in query or "%00" in query or "\x00" in request.path:
+            return True
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if content_type.startswith(_TEXT_BODIES):
+            body = request.body
+            return any(s in body for s in _NUL_SPELLINGS)
+        if content_type.startswith("multipart/form-data"):
+            return any("\x00" in v for values in request.POST.lists() for v in values[1])
+        return False
