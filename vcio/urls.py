@@ -6,6 +6,7 @@ from vcio.core.views.auth import healthz
 
 urlpatterns = [
     path("", include("vcio.core.urls")),
+    path("", include("vcio.assets.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -34,6 +35,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("api/", include("vcio.assets.api.urls")),
     path("api/", include("vcio.core.api.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

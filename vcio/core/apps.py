@@ -9,8 +9,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # core registers its own contributions exactly as other apps do.
-        from vcio.core import demo, figures, jobs
+        from vcio.core import demo, figures, jobs, tabs
 
         figures.register()
         demo.register()
         jobs.register()
+        tabs.register()

@@ -60,6 +60,19 @@ class PeriodicJob:
     lease: int = 600
 
 
+@dataclass(frozen=True)
+class ClientTab:
+    """A section of the client pages (a tab under the client's name).
+
+    ``url_name`` is reversed with the client's slug as ``client``.
+    """
+
+    key: str
+    label: str
+    url_name: str
+    order: int = 100
+
+
 @dataclass
 class Registry:
     """An ordered, keyed collection that refuses duplicate keys."""
@@ -68,7 +81,7 @@ class Registry:
     _items: dict[str, Any] = field(default_factory=dict)
 
     def register(self, item: Any) -> Any:
-        key = item.key if hasattr(item, "key") else item.name
+        key = getattr(item, "key", None) or item.name
         if key in self._items and self._items[key] != item:
             raise ValueError(f"{self.kind} {key!r} is already registered")
         self._items[key] = item
@@ -96,6 +109,7 @@ class Registry:
 figures = Registry("figure")
 demo_loaders = Registry("demo loader")
 periodic_jobs = Registry("periodic job")
+client_tabs = Registry("client tab")
 
 
 def compute_figures(

@@ -19,6 +19,7 @@ from django.views import generic
 from vcio.core import audit
 from vcio.core.access import access_for
 from vcio.core.models import Client
+from vcio.core.registry import client_tabs
 from vcio.core.roles import Perm
 from vcio.core.scoping import get_for_user_or_404
 
@@ -42,7 +43,25 @@ class ClientMixin(LoginRequiredMixin):
         access = access_for(self.request.user)
         ctx["client"] = self.client
         ctx["client_perms"] = {p.value for p in access.perms_for(self.client.pk)}
+        ctx["client_tabs"] = client_tab_links(self.client, self.request.path)
         return ctx
+
+
+def client_tab_links(client: Client, path: str) -> list[dict]:
+    """The client section tabs every app registered, in order.
+
+    The current tab is the one whose address is the longest prefix of
+    ``path``, so an edit page under a section keeps that section marked.
+    """
+    links = [
+        {"label": tab.label, "url": reverse(tab.url_name, kwargs={"client": client.slug})}
+        for tab in sorted(client_tabs, key=lambda t: (t.order, t.key))
+    ]
+    matching = [link for link in links if path.startswith(link["url"])]
+    current = max(matching, key=lambda link: len(link["url"]), default=None)
+    for link in links:
+        link["current"] = link is current
+    return links
 
 
 class ClientScopedListView(ClientMixin, generic.ListView):

@@ -1,0 +1,2 @@
+app_name = "assets-api"
+urlpatterns: list = []

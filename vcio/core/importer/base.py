@@ -1,0 +1,132 @@
+"""The contracts between the importer engine and the apps that use it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, Protocol
+
+from vcio.core.registry import Registry
+
+
+@dataclass(frozen=True)
+class Field:
+    """A field of the target a column can map to.
+
+    ``parse`` turns the cell text into a value or raises ``ValueError`` whose
+    message says what is wrong with the value (the engine adds row and column).
+    An empty cell is ``None`` and never reaches ``parse``.
+    """
+
+    name: str
+    label: str
+    parse: Callable[[str], Any]
+    required: bool = False
+    help: str = ""
+    # Header spellings recognised without a preset ("Serial", "Serial number", …).
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input; ``row`` is the 1-based line/record number."""
+
+    message: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"Row {self.row}")
+        if self.column:
+            where.append(f"column `{self.column}`")
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+@dataclass
+class ParsedRow:
+    """A row after mapping and parsing: target field name → value (``None`` = empty)."""
+
+    number: int
+    values: dict[str, Any]
+    # field name → the source column it came from, to name it in messages.
+    columns: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.failed += other.failed
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A column mapping for a known export layout (e.g. Snipe-IT's asset CSV)."""
+
+    name: str
+    label: str
+    target: str
+    columns: dict[str, str]  # source header → target field name
+    # Headers whose presence identifies the layout (all must be present).
+    detect: frozenset[str] = frozenset()
+    # Constant values for fields the layout lacks (e.g. {"source": "snipeit"}).
+    defaults: dict[str, str] = field(default_factory=dict)
+    description: str = ""
+
+
+@dataclass
+class Table:
+    """What a reader produces: headers and rows of cell text, with row numbers."""
+
+    headers: list[str]
+    rows: Iterable[tuple[int, list[str]]]
+    # Readers of non-table formats name their preset (agent inventories).
+    preset: str | None = None
+
+
+@dataclass(frozen=True)
+class Format:
+    """A reader for a file type that is not a plain table (GLPI JSON, OCS XML, …)."""
+
+    name: str
+    label: str
+    # True when this reader recognises the file (by name and first bytes).
+    sniff: Callable[[str, bytes], bool]
+    read: Callable[[list[tuple[str, BinaryIO]]], Table]
+
+
+class Target(Protocol):
+    """What imported rows become. Implemented by apps (assets, licences, …)."""
+
+    key: str
+    label: str
+    fields: list[Field]
+
+    def check_rows(self, client, rows: list[ParsedRow]) -> list[Problem]:
+        """Problems across rows (e.g. a serial twice in one file)."""
+
+    def apply(self, client, rows: list[ParsedRow], *, source: str) -> Counts:
+        """Upsert the rows for ``client`` (inside the engine's transaction)."""
+
+    def template_headers(self) -> list[str]:
+        """Headers of vcio's own downloadable template for this target."""
+
+
+targets = Registry("import target")
+presets = Registry("import preset")
+formats = Registry("import format")
+
+
+def presets_for(target: str) -> Iterator[Preset]:
+    return (p for p in presets if p.target == target)
