@@ -20,6 +20,9 @@ from vcio.core.tests.factories import (
     make_user,
 )
 
+# Playwright fixtures (``browser``) for every app's browser tests.
+pytest_plugins = ["vcio.core.tests.browser"]
+
 ACME_MARKER = "ACME-ONLY"
 
 

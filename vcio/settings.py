@@ -216,6 +216,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `kind` or `status`; name each choice set in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "AssetKindEnum": "vcio.assets.models.AssetKind",
+        "AssetStatusEnum": "vcio.assets.models.AssetStatus",
+        "LicenceKindEnum": "vcio.assets.models.Licence.Kind",
+        "ImportRunStatusEnum": "vcio.core.models.imports.ImportRun.Status",
+    },
 }
 
 # The worker's scheduler loop: seconds between looks for due jobs.
@@ -228,3 +235,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("VCIO_LOG_LEVEL", "INFO")},
 }
+
+# Imports (CSV, XLSX, agent inventories): files above this many MB are refused
+# before they are read, so one upload cannot exhaust the server's memory or disk.
+VCIO_IMPORT_MAX_MB = env_int("VCIO_IMPORT_MAX_MB", 100, minimum=1, maximum=10_000)

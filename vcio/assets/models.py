@@ -71,6 +71,12 @@ class Asset(ClientScopedModel):
     purchase_date = models.DateField(null=True, blank=True)
     purchase_cost = models.DecimalField(null=True, blank=True, **money)
     warranty_end = models.DateField(null=True, blank=True)
+    eol_date = models.DateField(
+        "end of life",
+        null=True,
+        blank=True,
+        help_text="The vendor's end of life for this hardware (e.g. Snipe-IT's Asset EOL Date).",
+    )
     status = models.CharField(
         max_length=20, choices=AssetStatus.choices, default=AssetStatus.IN_USE
     )

@@ -9,9 +9,10 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # core registers its own contributions exactly as other apps do.
-        from vcio.core import demo, figures, jobs, tabs
+        from vcio.core import demo, figures, importing, jobs, tabs
 
         figures.register()
+        importing.register()
         demo.register()
         jobs.register()
         tabs.register()

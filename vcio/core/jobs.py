@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from vcio.core.importer.uploads import purge_stale_uploads
 from vcio.core.registry import PeriodicJob, periodic_jobs
 
 
@@ -21,5 +22,13 @@ def register() -> None:
             purge_expired_sessions,
             interval=6 * 3600,
             description="Remove expired login sessions from the database.",
+        )
+    )
+    periodic_jobs.register(
+        PeriodicJob(
+            "core.purge_import_uploads",
+            purge_stale_uploads,
+            interval=3600,
+            description="Delete uploaded import files nobody confirmed within a day.",
         )
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vcio.core.views import clients, dashboard, members, people, tokens
+from vcio.core.views import clients, dashboard, imports, members, people, tokens
 
 app_name = "core"
 
@@ -45,4 +45,26 @@ urlpatterns = [
     ),
     path("tokens/", tokens.token_list, name="token_list"),
     path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
+]
+
+# Imports: history, upload → preview → confirm, and vcio's own templates.
+urlpatterns += [
+    path(f"{client}imports/", imports.ImportList.as_view(), name="import_list"),
+    path(f"{client}imports/<int:pk>/", imports.ImportDetail.as_view(), name="import_detail"),
+    path(
+        f"{client}imports/<int:pk>/preview/",
+        imports.ImportPreview.as_view(),
+        name="import_preview",
+    ),
+    path(
+        f"{client}imports/<int:pk>/confirm/",
+        imports.ImportConfirm.as_view(),
+        name="import_confirm",
+    ),
+    path(f"{client}import/<slug:target>/", imports.ImportUpload.as_view(), name="import_upload"),
+    path(
+        f"{client}import/<slug:target>/template.csv",
+        imports.ImportTemplate.as_view(),
+        name="import_template",
+    ),
 ]

@@ -6,7 +6,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from vcio.core.api import views
+from vcio.core.api import imports, views
 
 app_name = "api"
 
@@ -17,6 +17,7 @@ router.register("contacts", views.ContactViewSet, basename="contact")
 router.register("memberships", views.MembershipViewSet, basename="membership")
 router.register("audit-events", views.AuditEventViewSet, basename="auditevent")
 router.register("tokens", views.TokenViewSet, basename="token")
+router.register("imports", imports.ImportRunViewSet, basename="importrun")
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),

@@ -29,17 +29,22 @@ class Field:
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the input; ``row`` is the 1-based line/record number."""
+    """One thing wrong with the input; ``row`` is the 1-based line/record number.
+
+    ``file`` is set by the engine when an import reads several files, so a
+    message can say which one it is about.
+    """
 
     message: str
     row: int | None = None
     column: str | None = None
     value: str | None = None
+    file: str | None = None
 
     def __str__(self) -> str:
-        where = []
+        where = [self.file] if self.file else []
         if self.row is not None:
-            where.append(f"Row {self.row}")
+            where.append(f"{'row' if where else 'Row'} {self.row}")
         if self.column:
             where.append(f"column `{self.column}`")
         prefix = ", ".join(where)

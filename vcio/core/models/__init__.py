@@ -2,6 +2,7 @@
 
 from vcio.core.models.audit import AuditEvent
 from vcio.core.models.clients import Client, Contact, Department
+from vcio.core.models.imports import ImportRun
 from vcio.core.models.jobs import JobRun
 from vcio.core.models.membership import Membership
 from vcio.core.models.tokens import ApiToken
@@ -12,6 +13,7 @@ __all__ = [
     "Client",
     "Contact",
     "Department",
+    "ImportRun",
     "JobRun",
     "Membership",
 ]

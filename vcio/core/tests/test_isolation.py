@@ -11,8 +11,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import ACME_MARKER
+from vcio.assets.tests.factories import asset_rows_for
 from vcio.core import audit
-from vcio.core.models import Department
+from vcio.core.models import Department, ImportRun
 from vcio.core.tests.factories import make_token
 from vcio.core.tests.walker import Actor, World, iter_routes, walk
 
@@ -22,6 +23,10 @@ def isolation_world(acme, globex, alice, bob, carol, erin, tess, dave, gina) -> 
     """Acme is the victim (one row of every scoped model); Globex's people attack."""
     make_token(bob, name=f"{ACME_MARKER} bob's sync token", client=acme)
     audit.record_create(bob, Department.objects.get(client=acme))
+    ImportRun.objects.create(
+        client=acme, target="contacts", file_names=[f"{ACME_MARKER}-people.csv"], user=bob
+    )
+    asset_rows_for(acme, ACME_MARKER)  # an asset, a licence, a policy (and a shared EOL rule)
     return World(
         victim_client=acme,
         victim_user=bob,

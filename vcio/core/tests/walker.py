@@ -147,7 +147,17 @@ def iter_routes(urlconf: str | None = None) -> Iterator[Route]:
 
 
 def scoped_models() -> list[type[models.Model]]:
-    return [m for m in apps.get_models() if getattr(m, "scope_field", None)]
+    return [m for m in apps.get_models() if is_owned(m)]
+
+
+def is_owned(model: type[models.Model]) -> bool:
+    """Whether rows of ``model`` belong to a client or a user (it declares ``scope_field``).
+
+    A model without one is practice-wide reference data every client shares
+    (e.g. the EOL table): its rows are nobody's to leak, so a route on it is
+    aimed at any row and not judged as "another client's data".
+    """
+    return bool(getattr(model, "scope_field", None))
 
 
 def victim_rows(model: type[models.Model], world: World) -> models.QuerySet:
@@ -183,7 +193,8 @@ def fill(route: Route, world: World) -> str | None:
                 f"{route.template} takes {route.params} but its view names no model: set "
                 "`model` on the view so the isolation walker can aim it at another client's row"
             )
-        obj = victim_rows(model, world).order_by("pk").first()
+        rows = victim_rows(model, world) if is_owned(model) else model._default_manager.all()
+        obj = rows.order_by("pk").first()
         if obj is None:
             raise AssertionError(
                 f"the isolation fixture has no {model.__name__} of the victim client: add one"
@@ -225,7 +236,7 @@ def _payload(route: Route, world: World) -> dict:
     """A replay of a victim row aimed at the victim client: what an attacker would try."""
     model = route.model
     data: dict[str, Any] = {"client": world.victim_client.slug}
-    if model is not None:
+    if model is not None and is_owned(model):
         obj = victim_rows(model, world).order_by("pk").first()
         if obj is not None:
             for f in model._meta.concrete_fields:
@@ -258,7 +269,8 @@ def check_actor(route: Route, url: str, actor: Actor, world: World) -> list[Find
         ):
             findings.append(Finding(url, actor.name, "get", f"admin answered {r.status_code}"))
         return findings
-    aimed = "client" in route.params or bool(set(route.params) - {"format"})
+    shared = route.model is not None and not is_owned(route.model)
+    aimed = "client" in route.params or (not shared and bool(set(route.params) - {"format"}))
     for method in ("get",) + WRITE_METHODS:
         http = HttpClient(raise_request_exception=False)
         if actor.user is not None and not actor.token:

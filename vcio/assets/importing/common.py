@@ -1,0 +1,189 @@
+"""What the asset and licence targets share: keys, duplicate checks, departments, batches."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from typing import Any
+
+from vcio.core.importer.base import Counts, Field, ParsedRow, Problem, presets
+from vcio.core.models import Department
+
+BATCH = 1000
+
+# Written into an item's notes when the import names a department the client
+# does not have. vcio creates no department behind the user's back (a typo
+# would become a new department) and does not fail the import for it either;
+# the line keeps the name visible until someone fixes it, and is removed when
+# a later import names a department that exists.
+DEPARTMENT_NOTE = "Department in import, not found in vcio: "
+
+
+def source_name(source: str) -> str:
+    """The source recorded on rows: a preset's own default ("snipeit-assets" → "snipeit").
+
+    The engine passes the format or preset name; rows whose Source cell is
+    empty should carry the tool's name, as rows of a file without the column do.
+    """
+    if source in presets:
+        return presets.get(source).defaults.get("source", source)
+    return source
+
+
+def column(row: ParsedRow, field: str, labels: dict[str, str]) -> str:
+    """The source column a field came from, or the field's label when it was a default."""
+    return row.columns.get(field) or labels.get(field, field)
+
+
+def labels_of(fields: Iterable[Field]) -> dict[str, str]:
+    return {f.name: f.label for f in fields}
+
+
+def casefold(value: Any) -> str:
+    """Identifiers match whatever their case: exports disagree on it."""
+    return str(value).strip().casefold()
+
+
+class DuplicateCheck:
+    """Remembers which row first used each key, and reports the rows that use it again."""
+
+    def __init__(self, labels: dict[str, str]) -> None:
+        self.labels = labels
+        self.first: dict[Hashable, int] = {}
+        self.problems: list[Problem] = []
+
+    def see(self, row: ParsedRow, key: Hashable, field: str, what: str, shown: str) -> None:
+        """Record ``key`` for ``row``; ``what`` and ``shown`` word the message (serial ABC123)."""
+        earlier = self.first.setdefault(key, row.number)
+        if earlier != row.number:
+            self.problems.append(
+                Problem(
+                    f"{what} {shown} also appears on row {earlier}",
+                    row=row.number,
+                    column=column(row, field, self.labels),
+                    value=shown,
+                )
+            )
+
+
+class Departments:
+    """The client's departments by name (any case), loaded with one query."""
+
+    def __init__(self, client) -> None:
+        self.ids = {
+            casefold(name): pk
+            for pk, name in Department.objects.filter(client=client).values_list("id", "name")
+        }
+
+    def resolve(self, data: dict[str, Any], current_notes: str) -> None:
+        """Turn ``data["department"]`` (a name) into ``department_id`` and the notes line.
+
+        Does nothing when the row names no department. Otherwise sets
+        ``department_id`` when the name is known and always sets ``notes``
+        (the row's notes, else ``current_notes``) with the "not found" line
+        added or removed.
+        """
+        name = data.pop("department", None)
+        if name is None:
+            return
+        pk = self.ids.get(casefold(name))
+        if pk is not None:
+            data["department_id"] = pk
+        data["notes"] = department_note(data.get("notes", current_notes), None if pk else name)
+
+
+def department_note(notes: str, missing: str | None) -> str:
+    """``notes`` with the "department not found" line for ``missing`` (or none) in it."""
+    lines = notes.splitlines()
+    kept = [line for line in lines if not line.startswith(DEPARTMENT_NOTE)]
+    if missing:
+        kept.append(DEPARTMENT_NOTE + missing)
+    return notes if kept == lines else "\n".join(kept)
+
+
+IDENTITY = ("source", "external_id")
+
+
+class Upsert:
+    """The writes of one import into ``model`` for ``client``, done in batches.
+
+    New rows are inserted a thousand at a time as they come (100,000 unsaved
+    models would hold ~150 MB); changed rows are updated together at the end
+    with one ``bulk_update``; unchanged rows are not written, except for the
+    ``seen_field`` timestamp (an inventory's "last seen"), set by one UPDATE
+    per thousand rows.
+    """
+
+    def __init__(self, model: type, client, now, seen_field: str | None = None) -> None:
+        self.model, self.client, self.now, self.seen_field = model, client, now, seen_field
+        self.pending: list[Any] = []
+        self.updated: list[Any] = []
+        self.unchanged: list[int] = []
+        self.fields: set[str] = set()
+        self.created = 0
+
+    def create(self, data: dict[str, Any]) -> None:
+        extra = {self.seen_field: self.now, "first_seen": self.now} if self.seen_field else {}
+        self.pending.append(self.model(client=self.client, **extra, **data))
+        if len(self.pending) == BATCH:
+            self._insert()
+
+    def update(self, obj: Any, data: dict[str, Any]) -> None:
+        """Apply ``data`` to ``obj``; it is written only if a value changed."""
+        changed = merge(obj, data, skip=frozenset(IDENTITY))
+        if not obj.external_id and data.get("external_id"):
+            # Adopt the first external identity; never trade one for another,
+            # or two sources would flip it back and forth on every import.
+            obj.source, obj.external_id = data["source"], data["external_id"]
+            changed.update(IDENTITY)
+        if not changed:
+            self.unchanged.append(obj.pk)
+            return
+        obj.updated_at = self.now
+        if self.seen_field:
+            setattr(obj, self.seen_field, self.now)
+        self.fields |= changed
+        self.updated.append(obj)
+
+    def finish(self) -> Counts:
+        self._insert()
+        if self.updated:
+            stamps = {"updated_at", self.seen_field} - {None}
+            fields = sorted(self.fields | stamps)
+            self.model.objects.bulk_update(self.updated, fields, batch_size=BATCH // 2)
+        if self.seen_field:
+            for ids in chunks(self.unchanged):
+                # Seen again, not changed: only the sighting is recorded.
+                self.model.objects.filter(client=self.client, pk__in=ids).update(
+                    **{self.seen_field: self.now}
+                )
+        return Counts(
+            created=self.created, updated=len(self.updated), unchanged=len(self.unchanged)
+        )
+
+    def _insert(self) -> None:
+        if self.pending:
+            self.model.objects.bulk_create(self.pending)
+            self.created += len(self.pending)
+            self.pending = []
+
+
+def merge(obj: Any, data: dict[str, Any], skip: frozenset[str] = frozenset()) -> set[str]:
+    """Copy ``data`` onto ``obj``; return the names of the fields whose value changed.
+
+    Only what the row gives is compared: an empty cell or a column the file
+    lacks never erases what vcio already knows (one source's export must not
+    wipe another's data, e.g. an agent inventory the purchase cost).
+    """
+    changed = set()
+    for name, value in data.items():
+        if name in skip:
+            continue
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed.add(name)
+    return changed
+
+
+def chunks(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,265 @@
+"""Agent inventory readers: GLPI agent JSON and FusionInventory/OCS XML → one table row per machine.
+
+The readers turn each file into a :class:`Machine` and the machines into a
+:class:`~vcio.core.importer.base.Table` with the columns in :data:`COLUMNS`,
+which the ``glpi`` and ``ocs`` presets map onto the asset target. Row numbers
+are the files' positions in the list given (1 = the first file).
+
+A file that cannot be read (not JSON/XML, not an inventory, no machine in
+it) is reported by raising :class:`InventoryError` (a ``FileProblem``, so
+nothing is imported) after every file was tried, so one message lists all
+broken files; each problem names its file in ``Problem.file`` and reads
+"inventory-3.json: not valid JSON (line 4, column 2)".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from typing import BinaryIO
+
+from vcio.assets.importing.parsers import is_placeholder
+from vcio.assets.models import AssetKind
+from vcio.core.importer.base import Problem, Table
+from vcio.core.importer.readers import FileProblem
+
+GLPI_ID = "GLPI device ID"
+OCS_ID = "OCS device ID"
+
+# Inventory files are small (the largest real sample is 1.4 MB); this bounds
+# what a compressed .ocs file may expand to.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+class InventoryError(FileProblem):
+    """Files that could not be read; ``problems`` has one entry per file.
+
+    A :class:`FileProblem`, so the engine reports it as it is: one broken
+    file is "inventory-3.json: not valid JSON (line 4, column 2)"; several
+    are listed in one message, each with its file name.
+    """
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        if len(problems) == 1:
+            super().__init__(problems[0])
+        else:
+            super().__init__(Problem("; ".join(str(p) for p in problems)))
+
+
+class BadFile(Exception):
+    """Raised inside a reader for one file; the message says what is wrong with it."""
+
+
+@dataclass
+class Machine:
+    """What vcio keeps of one inventoried device (text, as a table cell would hold it)."""
+
+    name: str = ""
+    kind: str = ""
+    serial: str = ""
+    asset_tag: str = ""
+    manufacturer: str = ""
+    model: str = ""
+    os_name: str = ""
+    os_version: str = ""
+    cpu: str = ""
+    ram: str = ""  # "8192 MB": the asset target's size parser converts it
+    disk: str = ""
+    assigned_to: str = ""
+    location: str = ""
+    device_id: str = ""
+
+
+# Table column → Machine attribute; the last column is the reader's device id.
+COLUMNS = {
+    "Name": "name",
+    "Kind": "kind",
+    "Serial": "serial",
+    "Asset tag": "asset_tag",
+    "Manufacturer": "manufacturer",
+    "Model": "model",
+    "OS name": "os_name",
+    "OS version": "os_version",
+    "CPU": "cpu",
+    "RAM (GB)": "ram",
+    "Disk (GB)": "disk",
+    "Assigned to": "assigned_to",
+    "Location": "location",
+}
+assert {f.name for f in fields(Machine)} == {*COLUMNS.values(), "device_id"}
+
+
+def read_all(
+    files: list[tuple[str, BinaryIO]], read_one: Callable[[str, bytes], Machine], id_header: str
+) -> Table:
+    """Read every file with ``read_one``; a table of machines, or InventoryError naming files."""
+    rows: list[tuple[int, list[str]]] = []
+    problems: list[Problem] = []
+    for number, (filename, handle) in enumerate(files, start=1):
+        try:
+            data = handle.read(MAX_FILE_BYTES + 1)
+            if len(data) > MAX_FILE_BYTES:
+                raise BadFile(f"larger than {MAX_FILE_BYTES // 2**20} MB")
+            if not data.strip():
+                raise BadFile("the file is empty")
+            machine = read_one(filename, data)
+        except BadFile as exc:
+            problems.append(Problem(str(exc), file=filename))
+            continue
+        cells = [clean(getattr(machine, attr)) for attr in COLUMNS.values()]
+        rows.append((number, [*cells, clean(machine.device_id)]))
+    if problems:
+        raise InventoryError(problems)
+    return Table(headers=[*COLUMNS, id_header], rows=rows)
+
+
+def clean(value: object) -> str:
+    """A cell's text: stripped, one line, '' for None and for vendor placeholders."""
+    text = " ".join(str(value).split()) if value is not None else ""
+    return "" if is_placeholder(text) or text.casefold() in _JUNK else text
+
+
+# Firmware fillers seen in manufacturer/model fields.
+# ("release-keys" is the build tag Android agents report as the asset tag.)
+_JUNK = frozenset({"system manufacturer", "system product name", "release-keys"})
+
+
+def first(*values: object) -> str:
+    """The first value that is not empty once cleaned."""
+    for value in values:
+        text = clean(value)
+        if text:
+            return text
+    return ""
+
+
+def total_mb(values: Iterable[object]) -> Decimal:
+    """The sum of the sizes (MB) that are positive numbers; 0 when there is none."""
+    total = Decimal(0)
+    for value in values:
+        try:
+            total += max(Decimal(str(value).strip()), Decimal(0))
+        except ArithmeticError:
+            continue  # "", None, "unknown": a size the agent could not read
+    return total
+
+
+def mb(total: Decimal) -> str:
+    """A cell for a size in MB ("8192 MB"), '' for 0; the asset target converts it to GB."""
+    return f"{total.normalize():f} MB" if total > 0 else ""
+
+
+def ram_cell(modules: Iterable[object], system: object) -> str:
+    """Installed RAM: the memory modules' sum, unless the agent listed fewer modules
+    than the OS sees (then the OS's figure, ``hardware.memory``, is the better one)."""
+    return mb(max(total_mb(modules), total_mb([system])))
+
+
+# Logins that say nothing about who uses the machine.
+_SYSTEM_USERS = frozenset({"root", "administrator", "admin", "system", "local", "localadmin",
+                           "guest", "user", "default"})  # fmt: skip
+
+
+def person(login: object) -> str:
+    """The last logged-in user as the assigned person, unless it is a system account."""
+    text = clean(login)
+    return "" if text.casefold() in _SYSTEM_USERS else text
+
+
+def cpu_label(names: list[str]) -> str:
+    """One CPU name, prefixed by the socket count when there are several ("2 × Xeon …")."""
+    names = [n for n in (clean(x) for x in names) if n]
+    if not names:
+        return ""
+    return names[0] if len(names) == 1 else f"{len(names)} × {names[0]}"
+
+
+_NOT_DISKS = re.compile(
+    r"\b(?:cd|dvd|cd-?rom|optical|card reader|floppy|usb|removable)\b", re.IGNORECASE
+)
+
+
+def is_disk(*descriptions: object) -> bool:
+    """False for optical drives, card readers and USB sticks, which are not the machine's disk."""
+    return not any(_NOT_DISKS.search(str(d)) for d in descriptions if d)
+
+
+# --- operating systems ----------------------------------------------------------
+
+_MS_NOISE = re.compile(r"\bmicrosoft\b|\(r\)|\(tm\)|®|™", re.IGNORECASE)
+_ANDROID = re.compile(r"android\s*(\d+(?:\.\d+)*)", re.IGNORECASE)
+_FEATURE = re.compile(r"^\d{2}H[12]$", re.IGNORECASE)
+
+
+def operating_system(
+    name: object, version: object, full_name: object, kernel: object = ""
+) -> tuple[str, str]:
+    """(OS name, version) as the end-of-life matcher (:mod:`vcio.assets.eol`) reads them.
+
+    "Microsoft Windows 10 Pro" → "Windows 10 Pro" with its feature update
+    ("22H2") or else its build ("10.0.19045": the build, unlike the agent's
+    "2009" release id, tells 20H2 from 22H2); "MacOSX" "10.13.5 (17F77)" →
+    "macOS" "10.13.5"; "Snow Cone Android 12.0" (version = API level 31) →
+    "Android" "12.0"; others as the agent wrote them.
+    """
+    name, version, full_name, kernel = (clean(x) for x in (name, version, full_name, kernel))
+    both = f"{name} {full_name}".casefold()
+    if "windows" in both:
+        label = " ".join(_MS_NOISE.sub(" ", full_name or name).split())
+        if not _FEATURE.match(version) and kernel:
+            version = kernel
+        return label.split(",")[0].strip(), version
+    if "android" in both:
+        match = _ANDROID.search(f"{name} {full_name}")
+        return "Android", match[1] if match else version
+    if any(word in both for word in ("macos", "mac os", "os x", "darwin")):
+        return "macOS", version.split(" ")[0]
+    return name or full_name, version
+
+
+# --- kinds ----------------------------------------------------------------------
+
+_LAPTOP_CHASSIS = {"laptop", "notebook", "portable", "sub notebook", "convertible", "detachable"}
+_MOBILE_CHASSIS = {"tablet", "hand held"}
+_SERVER_CHASSIS = {"rack mount chassis", "blade", "blade enclosure", "main server chassis",
+                   "multi-system chassis", "server"}  # fmt: skip
+_PHYSICAL = {"", "physical"}
+_DEVICE_TYPES = {
+    "networking": AssetKind.NETWORK,
+    "printer": AssetKind.PRINTER,
+    "storage": AssetKind.STORAGE,
+    "phone": AssetKind.MOBILE,
+    "computer": AssetKind.WORKSTATION,
+}
+
+
+def computer_kind(chassis: str, vmsystem: str, os_name: str) -> str:
+    """The kind of an inventoried computer, from its chassis, hypervisor and OS.
+
+    A virtual machine first (vmsystem other than Physical), then a server OS
+    or a server chassis, then phones and tablets, laptops, and everything
+    else is a workstation.
+    """
+    chassis, os_folded = clean(chassis).casefold(), os_name.casefold()
+    if clean(vmsystem).casefold() not in _PHYSICAL:
+        return AssetKind.VIRTUAL_MACHINE
+    if "server" in os_folded or chassis in _SERVER_CHASSIS:
+        return AssetKind.SERVER
+    if chassis in _MOBILE_CHASSIS or any(x in os_folded for x in ("android", "ios", "ipados")):
+        return AssetKind.MOBILE
+    if chassis in _LAPTOP_CHASSIS:
+        return AssetKind.LAPTOP
+    return AssetKind.WORKSTATION
+
+
+def device_kind(device_type: str) -> str:
+    """The kind of a network-discovered device from its TYPE (NETWORKING, PRINTER, …)."""
+    return _DEVICE_TYPES.get(clean(device_type).casefold(), AssetKind.OTHER)
+
+
+def strip_agent_date(device_id: str) -> str:
+    """'LF014-2017-02-20-12-19-56' → 'LF014': a name of last resort for a nameless machine."""
+    return re.sub(r"-\d{4}(?:-\d{2}){5}$", "", device_id)

@@ -1,0 +1,1 @@
+"""The asset app's pages: inventory, licences and the lifecycle overview."""
