@@ -27,7 +27,7 @@ from vcio.assets.lifecycle import (
 from vcio.assets.models import Asset, AssetKind, AssetStatus, Licence
 from vcio.assets.policies import policies_for_clients
 from vcio.core.fiscal import next_quarters
-from vcio.core.registry import Figure, Number, figures
+from vcio.core.registry import MONEY, Figure, Number, figures
 
 Result = dict[int, Number | None]
 
@@ -180,6 +180,7 @@ FIGURES = [
         unit="%",
         better="higher",
         app="assets",
+        summary=True,
         description="Share of devices in use whose warranty is active or ends within 90 "
         "days, of those with a known warranty end. A device out of warranty is repaired "
         "at the client's cost and speed.",
@@ -191,6 +192,7 @@ FIGURES = [
         unit="%",
         better="higher",
         app="assets",
+        summary=True,
         description="Share of assets in use whose operating system still gets security "
         "fixes from its vendor, of those whose OS is known.",
     ),
@@ -198,8 +200,10 @@ FIGURES = [
         "assets.replacement_cost_4q",
         "Replacement cost, next 4 quarters",
         replacement_cost_4q,
+        unit=MONEY,
         better="lower",
         app="assets",
+        summary=True,
         description="What replacing the equipment due (or overdue) in the next four "
         "fiscal quarters will cost, in the client's currency, from the lifecycle policy.",
     ),
@@ -208,12 +212,14 @@ FIGURES = [
         "Devices in use",
         device_count,
         app="assets",
+        summary=True,
         description="Physical devices in use (not virtual machines or cloud services).",
     ),
     Figure(
         "assets.licence_waste_per_year",
         "Unused licence seats, cost a year",
         licence_waste_per_year,
+        unit=MONEY,
         better="lower",
         app="assets",
         description="What the client pays each year, in its currency, for licence and "

@@ -60,6 +60,7 @@ def register() -> None:
             "core.users",
             "Users with access",
             users_with_access,
+            summary=True,
             description="vcio logins assigned to this client (consultants, technicians, "
             "client executives and editors).",
             app="core",

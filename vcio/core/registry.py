@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 Number = int | float | Decimal
+MONEY = "money"
 
 
 @dataclass(frozen=True)
@@ -29,10 +30,13 @@ class Figure:
     key: str
     label: str
     compute: Callable[[list[int]], dict[int, Number | None]]
+    # "%" for shares, MONEY for amounts in the client's currency, else a count's unit.
     unit: str = ""
     better: Literal["higher", "lower", "neither"] = "neither"
     description: str = ""
     app: str = ""
+    # Shown as a column of the practice dashboard and the client list.
+    summary: bool = False
 
 
 @dataclass(frozen=True)
@@ -123,3 +127,8 @@ def compute_figures(
     ids = list(client_ids)
     chosen = [figures.get(k) for k in keys] if keys is not None else list(figures)
     return {fig.key: fig.compute(ids) for fig in chosen}
+
+
+def summary_figures() -> list[Figure]:
+    """The figures apps chose for the practice-wide tables, in registration order."""
+    return [f for f in figures if f.summary]

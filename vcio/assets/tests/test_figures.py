@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from vcio.assets.models import Asset, AssetKind, AssetStatus, Licence
-from vcio.core.registry import compute_figures, figures
+from vcio.core.registry import MONEY, compute_figures, figures
 from vcio.core.tests.factories import ClientFactory
 
 KEYS = [
@@ -45,7 +45,7 @@ def test_every_figure_is_registered_with_its_direction():
         "assets.renewals_90d": "neither",
     }
     assert found["assets.under_warranty_pct"].unit == "%"
-    assert found["assets.replacement_cost_4q"].unit == ""
+    assert found["assets.replacement_cost_4q"].unit == MONEY
     assert found["assets.replacement_cost_4q"].label == "Replacement cost, next 4 quarters"
     assert all(f.app == "assets" and f.description for f in found.values())
 

@@ -30,9 +30,29 @@ def test_dashboard_lists_the_clients_the_user_may_see(login, alice, bob, acme, g
     assert "Acme Corp" in page and "Globex Health" not in page
 
 
-def test_dashboard_shows_registered_figures(login, alice, acme):
+def test_dashboard_shows_the_summary_figures_apps_registered(login, alice, acme):
     page = login(alice).get("/").content.decode()
-    assert "Departments" in page and "Users with access" in page
+    assert "Users with access" in page  # core's summary figure
+    assert "Devices under warranty" in page  # an app's, through the registry
+    assert "Departments" not in page  # detail figures stay on the client overview
+
+
+def test_figures_are_formatted_by_unit(db):
+    from vcio.core.registry import MONEY
+    from vcio.core.templatetags.vcio_figures import format_figure
+
+    assert format_figure(46.8, "%") == "46.8 %"
+    assert format_figure(50, "%") == "50 %"
+    assert format_figure(154600, MONEY, "USD") == "USD 154,600"
+    assert format_figure(322, "") == "322"
+    assert format_figure(None, "%") == ""
+
+
+def test_client_users_do_not_see_the_practices_fee_total(login, alice, carol, acme):
+    acme.monthly_fee = 4500
+    acme.save()
+    assert "in monthly fees" in login(alice).get("/").content.decode()
+    assert "in monthly fees" not in login(carol).get("/").content.decode()
 
 
 def test_overview_shows_figures_contacts_members_and_recent_changes(login, bob, carol, acme):

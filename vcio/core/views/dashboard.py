@@ -8,14 +8,14 @@ from django.shortcuts import redirect, render
 
 from vcio.core.filters import ClientFilter
 from vcio.core.models import Client
-from vcio.core.registry import compute_figures, figures
+from vcio.core.registry import compute_figures, summary_figures
 
 
 def client_rows(clients: list[Client]) -> tuple[list, list[dict]]:
-    """The registered figures and, per client, its values in figure order."""
-    figs = list(figures)
-    values = compute_figures([c.pk for c in clients])
-    rows = [{"client": c, "figures": [values[f.key].get(c.pk) for f in figs]} for c in clients]
+    """The summary figures and, per client, its values in figure order."""
+    figs = summary_figures()
+    values = compute_figures([c.pk for c in clients], [f.key for f in figs])
+    rows = [{"client": c, "figures": [(f, values[f.key].get(c.pk)) for f in figs]} for c in clients]
     return figs, rows
 
 
