@@ -40,7 +40,7 @@ COLUMNS = [
 ]
 # The stored fields under the importer's field names (so an export imports back
 # unchanged), then the computed lifecycle, which the importer ignores.
-CSV_HEADER = [
+STORED_COLUMNS = (
     "name",
     "kind",
     "status",
@@ -56,19 +56,23 @@ CSV_HEADER = [
     "purchase_date",
     "purchase_cost",
     "warranty_end",
+    "eol_date",
     "department",
     "assigned_to",
     "location",
     "notes",
     "source",
     "external_id",
+)
+COMPUTED_COLUMNS = (
     "age_years",
     "warranty_status",
     "os_status",
     "os_end_of_support",
     "replacement_due",
     "replacement_reason",
-]
+)
+CSV_HEADER = [*STORED_COLUMNS, *COMPUTED_COLUMNS]
 EXPORT_CHUNK = 2000
 
 
@@ -136,28 +140,10 @@ def _chunk_rows(assets: list[Asset], assess: services.Assessor) -> Iterator[list
     lifecycles = assess(assets)
     for a in assets:
         life = lifecycles[a.pk]
+        stored = [getattr(a, name) for name in STORED_COLUMNS]
+        stored[STORED_COLUMNS.index("department")] = a.department.name if a.department else ""
         yield [
-            a.name,
-            a.kind,
-            a.status,
-            a.manufacturer,
-            a.model,
-            a.serial,
-            a.asset_tag,
-            a.os_name,
-            a.os_version,
-            a.cpu,
-            a.ram_gb,
-            a.disk_gb,
-            a.purchase_date,
-            a.purchase_cost,
-            a.warranty_end,
-            a.department.name if a.department else "",
-            a.assigned_to,
-            a.location,
-            a.notes,
-            a.source,
-            a.external_id,
+            *stored,
             "" if life.age_years is None else f"{life.age_years:.1f}",
             life.warranty,
             life.os.status,
