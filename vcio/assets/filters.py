@@ -19,7 +19,7 @@ from django.utils import timezone
 from vcio.assets import services
 from vcio.assets.lifecycle import client_today
 from vcio.assets.models import Asset, AssetKind, AssetStatus, BillingPeriod, Licence
-from vcio.core.filters import _client_filter, _search, _visible_departments
+from vcio.core.filters import client_filter, search_method, visible_departments
 from vcio.core.models import Client, Department
 
 # Sort keys offered by the asset list (page headers and the API's ``ordering``).
@@ -63,13 +63,15 @@ class _ClientDepartmentsMixin:
 
 class AssetFilter(_ClientDepartmentsMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(
-        method=_search(["name", "serial", "asset_tag", "model", "manufacturer", "assigned_to"]),
+        method=search_method(
+            ["name", "serial", "asset_tag", "model", "manufacturer", "assigned_to"]
+        ),
         label="Search",
     )
     kind = django_filters.ChoiceFilter(choices=AssetKind.choices, empty_label="All kinds")
     status = django_filters.ChoiceFilter(choices=AssetStatus.choices, empty_label="Any status")
     department = django_filters.ModelChoiceFilter(
-        queryset=_visible_departments, empty_label="All departments"
+        queryset=visible_departments, empty_label="All departments"
     )
     warranty = django_filters.ChoiceFilter(
         choices=services.WARRANTY_STATUSES,
@@ -83,7 +85,7 @@ class AssetFilter(_ClientDepartmentsMixin, django_filters.FilterSet):
         label="OS support",
         empty_label="Any OS support",
     )
-    client = _client_filter()
+    client = client_filter()
 
     class Meta:
         model = Asset
@@ -97,14 +99,16 @@ class AssetFilter(_ClientDepartmentsMixin, django_filters.FilterSet):
 
 
 class LicenceFilter(_ClientDepartmentsMixin, django_filters.FilterSet):
-    q = django_filters.CharFilter(method=_search(["vendor", "product", "notes"]), label="Search")
+    q = django_filters.CharFilter(
+        method=search_method(["vendor", "product", "notes"]), label="Search"
+    )
     vendor = django_filters.CharFilter(lookup_expr="iexact")
     kind = django_filters.ChoiceFilter(choices=Licence.Kind.choices, empty_label="All kinds")
     billing_period = django_filters.ChoiceFilter(
         choices=BillingPeriod.choices, label="Billing", empty_label="Any billing"
     )
     department = django_filters.ModelChoiceFilter(
-        queryset=_visible_departments, empty_label="All departments"
+        queryset=visible_departments, empty_label="All departments"
     )
     renewing = django_filters.ChoiceFilter(
         choices=[("true", "Within 90 days"), ("false", "Later, or no date")],
@@ -112,7 +116,7 @@ class LicenceFilter(_ClientDepartmentsMixin, django_filters.FilterSet):
         label="Renewal",
         empty_label="Any renewal date",
     )
-    client = _client_filter()
+    client = client_filter()
 
     class Meta:
         model = Licence

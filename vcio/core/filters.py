@@ -19,31 +19,31 @@ from vcio.core.models.clients import INDUSTRIES
 from vcio.core.roles import Perm, Role
 
 
-def _visible_clients(request: HttpRequest | None) -> QuerySet:
+def visible_clients(request: HttpRequest | None) -> QuerySet:
     """Clients the requesting user may see; none without a request (deny by default)."""
     if request is None:
         return Client.objects.none()
     return Client.objects.for_user(request.user, Perm.VIEW)
 
 
-def _visible_departments(request: HttpRequest | None) -> QuerySet:
+def visible_departments(request: HttpRequest | None) -> QuerySet:
     """Departments the requesting user may see; none without a request."""
     if request is None:
         return Department.objects.none()
     return Department.objects.for_user(request.user, Perm.VIEW)
 
 
-def _client_filter() -> django_filters.ModelChoiceFilter:
+def client_filter() -> django_filters.ModelChoiceFilter:
     """The ``client`` filter every client-owned list shares: by slug, scoped choices."""
     return django_filters.ModelChoiceFilter(
         field_name="client",
         to_field_name="slug",
-        queryset=_visible_clients,
+        queryset=visible_clients,
         label="Client",
     )
 
 
-def _search(fields: list[str]) -> Callable[[QuerySet, str, str], QuerySet]:
+def search_method(fields: list[str]) -> Callable[[QuerySet, str, str], QuerySet]:
     """A filter method matching ``value`` case-insensitively in any of ``fields``."""
 
     def method(queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -59,7 +59,7 @@ def _search(fields: list[str]) -> Callable[[QuerySet, str, str], QuerySet]:
 
 
 class ClientFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method=_search(["name", "slug"]), label="Search")
+    q = django_filters.CharFilter(method=search_method(["name", "slug"]), label="Search")
     industry = django_filters.ChoiceFilter(choices=INDUSTRIES)
     is_active = django_filters.BooleanFilter()
 
@@ -69,9 +69,9 @@ class ClientFilter(django_filters.FilterSet):
 
 
 class DepartmentFilter(django_filters.FilterSet):
-    client = _client_filter()
+    client = client_filter()
     q = django_filters.CharFilter(
-        method=_search(["name", "cost_centre", "description"]), label="Search"
+        method=search_method(["name", "cost_centre", "description"]), label="Search"
     )
 
     class Meta:
@@ -80,11 +80,11 @@ class DepartmentFilter(django_filters.FilterSet):
 
 
 class ContactFilter(django_filters.FilterSet):
-    client = _client_filter()
-    department = django_filters.ModelChoiceFilter(queryset=_visible_departments)
+    client = client_filter()
+    department = django_filters.ModelChoiceFilter(queryset=visible_departments)
     is_decision_maker = django_filters.BooleanFilter()
     q = django_filters.CharFilter(
-        method=_search(["first_name", "last_name", "email", "title"]), label="Search"
+        method=search_method(["first_name", "last_name", "email", "title"]), label="Search"
     )
 
     class Meta:
@@ -93,7 +93,7 @@ class ContactFilter(django_filters.FilterSet):
 
 
 class MembershipFilter(django_filters.FilterSet):
-    client = _client_filter()
+    client = client_filter()
     role = django_filters.ChoiceFilter(choices=Role.choices)
 
     class Meta:
@@ -102,7 +102,7 @@ class MembershipFilter(django_filters.FilterSet):
 
 
 class AuditEventFilter(django_filters.FilterSet):
-    client = _client_filter()
+    client = client_filter()
     action = django_filters.ChoiceFilter(choices=AuditEvent.Action.choices)
     # The stored name, not a join on users: events outlive their actors.
     actor = django_filters.CharFilter(field_name="actor_name", label="Actor (username)")
