@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "vcio.core",
     "vcio.assets",
+    "vcio.strategy",
 ]
 
 MIDDLEWARE = [

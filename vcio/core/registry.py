@@ -132,3 +132,52 @@ def compute_figures(
 def summary_figures() -> list[Figure]:
     """The figures apps chose for the practice-wide tables, in registration order."""
     return [f for f in figures if f.summary]
+
+
+# Recommendations ---------------------------------------------------------------
+
+RISK_LEVELS = ("low", "medium", "high", "critical")
+
+
+@dataclass(frozen=True)
+class RecommendationDraft:
+    """A proposal an app derives from its data, before it becomes a stored row.
+
+    ``key`` is stable across runs (e.g. "assets.replace.FY2027-Q1") so a
+    re-run updates the same recommendation instead of adding a copy; it is
+    unique per client. ``evidence`` must be JSON-able (numbers, strings,
+    lists, dicts). Costs are in the client's currency, never negative;
+    ``due_date`` is the date that makes it urgent (an end of support, a
+    renewal), if any.
+    """
+
+    key: str
+    client_id: int
+    title: str
+    why: str
+    category: str
+    source_app: str
+    risk: Literal["low", "medium", "high", "critical"] = "medium"
+    evidence_url: str = ""
+    evidence: dict[str, Any] = field(default_factory=dict)
+    one_time_cost: Decimal = Decimal("0")
+    recurring_cost_per_year: Decimal = Decimal("0")
+    effort_days: Decimal = Decimal("0")
+    due_date: Any = None  # datetime.date | None
+
+
+@dataclass(frozen=True)
+class RecommendationGenerator:
+    """Turns an app's data into recommendations for many clients at once.
+
+    ``generate`` takes client ids and returns drafts for those clients only,
+    in a fixed number of queries whatever the number of clients.
+    """
+
+    key: str
+    label: str
+    generate: Callable[[list[int]], list[RecommendationDraft]]
+    app: str = ""
+
+
+recommendation_generators = Registry("recommendation generator")

@@ -1,0 +1,414 @@
+"""The roadmap optimiser: which initiatives to fund, and in which quarter.
+
+Pure: dataclasses in, dataclasses out, no Django, so views, the API, the CLI
+and scenarios all call the same two functions:
+
+- :func:`optimize` — one mixed-integer model (``scipy.optimize.milp``, i.e.
+  HiGHS) choosing and scheduling items together to maximise total score
+  under capex/opex caps per quarter and per fiscal year, effort capacity,
+  dependencies, alternatives, mandatory and locked items, earliest/latest.
+- :func:`greedy` — highest score first, earliest feasible quarter; shown
+  beside the optimum so the gain is visible, and a floor the optimiser
+  never goes below.
+
+Quarters are indexes 0..horizon-1; money is in the client's currency, effort
+in person-days. Bad input raises :class:`PlanError` naming the items.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import time
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+import numpy as np
+from scipy.optimize import LinearConstraint, milp
+from scipy.sparse import coo_array
+
+from vcio.strategy.optimize_explain import (
+    Ledger,
+    PlanError,
+    diagnose,
+    explain,
+    validate,
+    validate_forced,
+)
+
+__all__ = ["Caps", "Item", "Plan", "PlanError", "Reason", "greedy", "optimize"]
+
+Number = float | int | Decimal
+# Ties go to plans that start high scores early. The weight is 10x HiGHS's
+# default gap here (so it is honoured) yet trades at most 1e-5 of the score.
+_TIE_BREAK = 1e-5
+
+
+@dataclass(frozen=True)
+class Item:
+    """One initiative. Money in currency units, effort in person-days."""
+
+    id: Hashable
+    title: str
+    score: float
+    capex: Number = 0  # one-time, in the start quarter
+    opex_per_year: Number = 0  # recurring, a quarter of it in every quarter from the start
+    effort_days: Number = 0  # spread evenly over the quarters it runs
+    duration_quarters: int = 1
+    requires: tuple[Hashable, ...] = ()
+    mandatory: bool = False
+    group: str | None = None  # alternatives: at most one item per group
+    locked_quarter: int | None = None  # pinned by the user: starts exactly there
+    earliest: int | None = None
+    latest: int | None = None
+
+
+@dataclass(frozen=True)
+class Caps:
+    """Budget caps; None means no cap. Per-year dicts are keyed by fiscal year."""
+
+    capex_per_quarter: Sequence[Number | None] | None = None
+    opex_per_quarter: Sequence[Number | None] | None = None
+    capex_per_year: dict[int, Number] | None = None
+    opex_per_year: dict[int, Number] | None = None
+    effort_per_quarter: Sequence[Number | None] | None = None
+    # Fiscal year of each quarter (e.g. 2027, or 0, 1, ...); default quarter // 4.
+    year_of_quarter: Sequence[int] | None = None
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why an item is not in the plan, or not earlier.
+
+    ``kind``: group, requires, window, dependency, capex, opex, effort, score,
+    time_limit. ``by_quarter`` maps each quarter tried to what bound there.
+    """
+
+    kind: str
+    text: str
+    by_quarter: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A roadmap. ``items`` maps every id to its start quarter, or None if left out.
+
+    ``capex``/``opex``/``effort`` are totals per quarter (currency, person-days).
+    """
+
+    items: dict[Hashable, int | None]
+    total_score: float
+    optimal: bool
+    status: str
+    capex: list[float]
+    opex: list[float]
+    effort: list[float]
+    reasons: dict[Hashable, Reason]
+    labels: list[str]
+    method: str = "milp"
+    mip_gap: float | None = None
+    solve_s: float = 0.0
+
+    @property
+    def scheduled(self) -> dict[Hashable, int]:
+        """Ids in the plan → start quarter."""
+        return {k: q for k, q in self.items.items() if q is not None}
+
+
+class Problem:
+    """Validated, normalised input shared by the model, greedy and explanations."""
+
+    def __init__(
+        self, items: Sequence[Item], caps: Caps, horizon: int, labels: Sequence[str] | None
+    ) -> None:
+        self.items, self.horizon = list(items), horizon
+        self.labels = list(labels) if labels else [f"Q{q + 1}" for q in range(horizon)]
+        self.index = {item.id: i for i, item in enumerate(self.items)}
+        self.score = [float(it.score) for it in self.items]
+        self.dur = [int(it.duration_quarters) for it in self.items]
+        self.year_of_quarter = list(caps.year_of_quarter or [q // 4 for q in range(horizon)])
+        validate(self, caps)
+        self.reqs = [[self.index[r] for r in it.requires] for it in self.items]
+        self.caps_q = {
+            "capex": self._per_quarter(caps.capex_per_quarter),
+            "opex": self._per_quarter(caps.opex_per_quarter),
+            "effort": self._per_quarter(caps.effort_per_quarter),
+        }
+        self.caps_y = {
+            "capex": {y: float(v) for y, v in (caps.capex_per_year or {}).items()},
+            "opex": {y: float(v) for y, v in (caps.opex_per_year or {}).items()},
+            "effort": {},
+        }
+        self.window = [self._window(i) for i in range(len(self.items))]
+        validate_forced(self)
+
+    def _per_quarter(self, values: Sequence[Number | None] | None) -> list[float | None]:
+        if values is None:
+            return [None] * self.horizon
+        return [None if v is None else float(v) for v in values]
+
+    def _window(self, i: int) -> range:
+        """Quarters item ``i`` may start in, from its own dates and duration."""
+        it, last = self.items[i], self.horizon - self.dur[i]
+        if it.locked_quarter is not None:
+            return range(it.locked_quarter, it.locked_quarter + 1)
+        lo = max(it.earliest or 0, 0)
+        hi = last if it.latest is None else min(it.latest, last)
+        return range(lo, max(lo, hi + 1))
+
+    def name(self, i: int) -> str:
+        return f"'{self.items[i].title}'"
+
+    def year_label(self, year: int) -> str:
+        return f"FY{year}" if year >= 1000 else f"year {year + 1}"
+
+    def forced(self, i: int) -> bool:
+        it = self.items[i]
+        return it.mandatory or it.locked_quarter is not None
+
+    def usage(self, i: int, q: int) -> dict[str, dict[int, float]]:
+        """What item ``i`` started in ``q`` uses: kind → {quarter: amount}."""
+        it, d, h = self.items[i], self.dur[i], self.horizon
+        capex, opex, effort = float(it.capex), float(it.opex_per_year), float(it.effort_days)
+        return {
+            "capex": {q: capex} if capex else {},
+            "opex": {t: opex / 4 for t in range(q, h)} if opex else {},
+            "effort": {t: effort / d for t in range(q, min(q + d, h))} if effort else {},
+        }
+
+
+def optimize(
+    items: Sequence[Item],
+    caps: Caps,
+    horizon: int = 8,
+    *,
+    labels: Sequence[str] | None = None,
+    time_limit: float = 10.0,
+    mip_rel_gap: float = 1e-6,
+) -> Plan:
+    """The highest-scoring plan (HiGHS), never below :func:`greedy`.
+
+    ``optimal`` is True when HiGHS proved optimality within ``mip_rel_gap``
+    (relative; ``mip_gap`` reports the gap reached). Among equal scores the
+    plan starting high scores earliest wins, then each item moves to the
+    earliest quarter that still fits. At the time limit the better of its
+    incumbent and the greedy plan is
+    returned with ``optimal=False``. Raises :class:`PlanError` when the caps
+    cannot hold the mandatory and locked items, naming them and the cap.
+    """
+    p = Problem(items, caps, horizon, labels)
+    started = time.perf_counter()
+    cols = [(i, q) for i in range(len(p.items)) for q in p.window[i]]
+    if not cols:  # nothing can start in the horizon: the empty plan is optimal
+        return _plan(p, {}, True, "proven optimal", "milp")
+    res = milp(
+        c=np.array([-p.score[i] * (1 - _TIE_BREAK * q / p.horizon) for i, q in cols]),
+        integrality=np.ones(len(cols)),
+        bounds=(0, 1),
+        constraints=_constraints(p, cols),
+        options={"time_limit": time_limit, "mip_rel_gap": mip_rel_gap},
+    )
+    solve_s = time.perf_counter() - started
+    if res.status == 2:
+        raise PlanError(_infeasible(p))
+    floor = _greedy_plan(p, optimal=False)
+    if res.x is None:  # time limit without an incumbent
+        return _replace(floor, f"HiGHS found no plan in {time_limit:g} s; {floor.status}", solve_s)
+    starts = _shift_earlier(p, {i: q for (i, q), v in zip(cols, res.x, strict=True) if v > 0.5})
+    optimal = res.status == 0
+    gap = getattr(res, "mip_gap", None)
+    plan = _plan(p, starts, optimal, "proven optimal" if optimal else res.message, "milp")
+    plan = _replace(plan, plan.status, solve_s, gap)
+    if floor.status == "greedy" and floor.total_score > plan.total_score + 1e-9:
+        # Within HiGHS's gap (or at its time limit) greedy can be ahead; a
+        # proven bound still covers it, so ``optimal`` carries over.
+        beaten = "plan within its gap" if optimal else "incumbent at the time limit"
+        status = f"greedy plan scored higher than HiGHS's {beaten}"
+        return replace(_replace(floor, status, solve_s, gap), optimal=optimal)
+    return plan
+
+
+def greedy(
+    items: Sequence[Item], caps: Caps, horizon: int = 8, *, labels: Sequence[str] | None = None
+) -> Plan:
+    """Highest score first, each in its earliest feasible quarter.
+
+    Mandatory and locked items (and what they require) go first. ``optimal``
+    is always False; ``status`` says so, or names a mandatory item it could
+    not place (the plan then leaves that item out).
+    """
+    return _greedy_plan(Problem(items, caps, horizon, labels), optimal=False)
+
+
+def _greedy_plan(p: Problem, optimal: bool) -> Plan:
+    started = time.perf_counter()
+    starts, failed = greedy_starts(p)
+    status = "greedy"
+    if failed:
+        status = f"greedy: mandatory {p.name(failed[0])} could not be placed"
+    return _replace(
+        _plan(p, starts, optimal, status, "greedy"), status, time.perf_counter() - started
+    )
+
+
+def greedy_starts(p: Problem, only: set[int] | None = None) -> tuple[dict[int, int], list[int]]:
+    """Greedy start quarters by item index, and the forced items it could not place.
+
+    An item is considered once all it requires has been decided, so a
+    dependent always lands after its requirements.
+    """
+    n, ledger = len(p.items), Ledger(p)
+    pool = set(range(n)) if only is None else only
+    waiting = {i: sum(1 for j in p.reqs[i] if j in pool) for i in pool}
+    dependents: dict[int, list[int]] = {i: [] for i in pool}
+    for i in pool:
+        for j in p.reqs[i]:
+            if j in pool:
+                dependents[j].append(i)
+    forced = _forced_closure(p)
+    heap = [(i not in forced, -p.score[i], i) for i in pool if waiting[i] == 0]
+    heapq.heapify(heap)
+    starts: dict[int, int] = {}
+    groups: set[str] = set()
+    failed: list[int] = []
+    while heap:
+        _, _, i = heapq.heappop(heap)
+        group = p.items[i].group
+        if all(j in starts for j in p.reqs[i]) and not (group and group in groups):
+            q = next((q for q in p.window[i] if ledger.blocker(i, q, starts) is None), None)
+            if q is not None:
+                starts[i] = q
+                ledger.add(i, q)
+                if group:
+                    groups.add(group)
+        if i in forced and i not in starts:
+            failed.append(i)
+        for k in dependents[i]:
+            waiting[k] -= 1
+            if waiting[k] == 0:
+                heapq.heappush(heap, (k not in forced, -p.score[k], k))
+    return starts, failed
+
+
+def _shift_earlier(p: Problem, starts: dict[int, int]) -> dict[int, int]:
+    """Move items to earlier quarters while everything still fits; same score.
+
+    HiGHS may stop anywhere within its gap, where the tie-break is not
+    guaranteed; this settles what is left so plans never drift later.
+    """
+    ledger = Ledger(p)
+    for i, q in starts.items():
+        ledger.add(i, q)
+    moved = True
+    while moved:
+        moved = False
+        for i in sorted(starts, key=lambda k: (starts[k], k)):
+            ledger.add(i, starts[i], -1.0)
+            q = next(q for q in p.window[i] if q == starts[i] or not ledger.blocker(i, q, starts))
+            moved = moved or q != starts[i]
+            starts[i] = q
+            ledger.add(i, q)
+    return starts
+
+
+def _forced_closure(p: Problem) -> set[int]:
+    """Mandatory and locked items and, transitively, everything they require."""
+    todo = [i for i in range(len(p.items)) if p.forced(i)]
+    seen = set(todo)
+    while todo:
+        for j in p.reqs[todo.pop()]:
+            if j not in seen:
+                seen.add(j)
+                todo.append(j)
+    return seen
+
+
+def _infeasible(p: Problem) -> str:
+    forced = _forced_closure(p)
+    starts, failed = greedy_starts(p, only=forced)
+    if not failed:  # greedy fits them but HiGHS disagrees: name the set, not a guess
+        names = ", ".join(p.name(i) for i in sorted(forced))
+        return f"mandatory items {names} cannot all fit under the caps"
+    return diagnose(p, sorted(forced), starts, failed[0])
+
+
+def _constraints(p: Problem, cols: list[tuple[int, int]]) -> list[LinearConstraint]:
+    """Rows of the model over columns x[i, q] (item i starts in quarter q)."""
+    rows, cidx, vals, lbs, ubs = [], [], [], [], []
+
+    def row(entries: list[tuple[int, float]], lb: float, ub: float) -> None:
+        r = len(lbs)
+        for c, v in entries:
+            rows.append(r)
+            cidx.append(c)
+            vals.append(v)
+        lbs.append(lb)
+        ubs.append(ub)
+
+    by_item: dict[int, list[tuple[int, int]]] = {}
+    for c, (i, q) in enumerate(cols):
+        by_item.setdefault(i, []).append((q, c))
+    for i, qc in by_item.items():
+        row([(c, 1.0) for _, c in qc], 1.0 if p.forced(i) else 0.0, 1.0)
+    groups: dict[str, list[int]] = {}
+    for c, (i, _) in enumerate(cols):
+        if p.items[i].group:
+            groups.setdefault(p.items[i].group, []).append(c)
+    for members in groups.values():
+        row([(c, 1.0) for c in members], 0.0, 1.0)
+    # i started by quarter t implies each requirement j started by t - dur(j);
+    # checking t at i's own start quarters is enough (the left side only grows there).
+    for i, qc in by_item.items():
+        for j in p.reqs[i]:
+            for t, _ in qc:
+                lhs = [(c, 1.0) for q, c in qc if q <= t]
+                rhs = [(c, -1.0) for q, c in by_item.get(j, []) if q <= t - p.dur[j]]
+                row(lhs + rhs, -np.inf, 0.0)
+    _budget_rows(p, cols, row)
+    a = coo_array((vals, (rows, cidx)), shape=(len(lbs), len(cols))).tocsr()
+    return [LinearConstraint(a, np.array(lbs), np.array(ubs))]
+
+
+def _budget_rows(p: Problem, cols: list[tuple[int, int]], row: Callable) -> None:
+    use = [p.usage(i, q) for i, q in cols]
+
+    def capped(entries: list[tuple[int, float]], cap: float) -> None:
+        # Rows divided by their cap: money in the 1e5 range next to 0/1
+        # variables slows HiGHS and triggers its bound-scaling warnings.
+        scale = cap if cap > 0 else 1.0
+        row([(c, v / scale) for c, v in entries if v], -np.inf, cap / scale)
+
+    for kind in ("capex", "opex", "effort"):
+        for t, cap in enumerate(p.caps_q[kind]):
+            if cap is not None:
+                capped([(c, u[kind].get(t, 0.0)) for c, u in enumerate(use)], cap)
+        for year, cap in p.caps_y[kind].items():
+            ts = [t for t in range(p.horizon) if p.year_of_quarter[t] == year]
+            capped([(c, sum(u[kind].get(t, 0.0) for t in ts)) for c, u in enumerate(use)], cap)
+
+
+def _plan(p: Problem, starts: dict[int, int], optimal: bool, status: str, method: str) -> Plan:
+    ledger = Ledger(p)
+    for i, q in starts.items():
+        ledger.add(i, q)
+    reasons = {
+        p.items[i].id: Reason(kind, text, by_q)
+        for i, (kind, text, by_q) in explain(p, starts, optimal).items()
+    }
+    return Plan(
+        items={it.id: starts.get(i) for i, it in enumerate(p.items)},
+        total_score=math.fsum(p.score[i] for i in starts),
+        optimal=optimal,
+        status=status,
+        capex=list(ledger.use["capex"]),
+        opex=list(ledger.use["opex"]),
+        effort=list(ledger.use["effort"]),
+        reasons=reasons,
+        labels=p.labels,
+        method=method,
+    )
+
+
+def _replace(plan: Plan, status: str, solve_s: float, gap: float | None = None) -> Plan:
+    return replace(plan, status=status, solve_s=solve_s, mip_gap=gap)
