@@ -14,7 +14,7 @@ from vcio.assets import services
 from vcio.assets.filters import ASSET_ORDERING, AssetFilter, order_by_param
 from vcio.assets.forms import AssetForm
 from vcio.assets.models import Asset
-from vcio.assets.views.common import import_url, sort_headers, stream_csv
+from vcio.assets.views.common import ListToolsMixin, stream_csv
 from vcio.core.models import AuditEvent
 from vcio.core.scoping import get_for_user_or_404
 from vcio.core.views.base import (
@@ -90,7 +90,9 @@ def filtered_assets(view: ClientMixin) -> tuple[AssetFilter, QuerySet[Asset], st
     return filterset, qs, key
 
 
-class AssetList(ClientScopedListView):
+class AssetList(ListToolsMixin, ClientScopedListView):
+    import_target = "assets"
+    columns = COLUMNS
     model = Asset
     template_name = "assets/asset_list.html"
 
@@ -103,13 +105,7 @@ class AssetList(ClientScopedListView):
         assets = list(ctx["object_list"])
         lifecycles = services.assess_assets(assets, self.client)
         ctx["rows"] = [(a, lifecycles[a.pk]) for a in assets]
-        ctx["headers"] = sort_headers(self.request.GET, self.sort_key, COLUMNS)
         ctx["total"] = Asset.objects.for_user(self.request.user).filter(client=self.client).count()
-        ctx["filtered"] = any(
-            v for k, v in self.request.GET.items() if k not in ("page", "ordering")
-        )
-        ctx["export_query"] = self.request.GET.urlencode()
-        ctx["import_url"] = import_url(self.client, "assets")
         return ctx
 
 

@@ -92,3 +92,24 @@ def stream_csv(filename: str, header: list[str], rows: Iterable[list]) -> Stream
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+class ListToolsMixin:
+    """Context every filterable inventory list shares: sort headers, export, import.
+
+    Set ``import_target`` (the importer's target key) and ``columns`` (for
+    :func:`sort_headers`); the view sets ``sort_key`` while building its queryset.
+    """
+
+    import_target: str
+    columns: Sequence[tuple[str, str | None, str]]
+    sort_key: str
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)  # type: ignore[misc]
+        query = self.request.GET  # type: ignore[attr-defined]
+        ctx["headers"] = sort_headers(query, self.sort_key, self.columns)
+        ctx["filtered"] = any(v for k, v in query.items() if k not in ("page", "ordering"))
+        ctx["export_query"] = query.urlencode()
+        ctx["import_url"] = import_url(self.client, self.import_target)  # type: ignore[attr-defined]
+        return ctx

@@ -13,7 +13,7 @@ from vcio.assets import services
 from vcio.assets.filters import LICENCE_ORDERING, LicenceFilter, order_by_param
 from vcio.assets.forms import LicenceForm
 from vcio.assets.models import Licence
-from vcio.assets.views.common import import_url, sort_headers, stream_csv
+from vcio.assets.views.common import ListToolsMixin, stream_csv
 from vcio.core.views.base import (
     ClientMixin,
     ClientScopedCreateView,
@@ -72,7 +72,9 @@ def renews_soon(licence: Licence, on: datetime.date) -> bool:
     return licence.renewal_date is not None and on <= licence.renewal_date <= end
 
 
-class LicenceList(ClientScopedListView):
+class LicenceList(ListToolsMixin, ClientScopedListView):
+    import_target = "licences"
+    columns = COLUMNS
     model = Licence
     template_name = "assets/licence_list.html"
 
@@ -91,12 +93,6 @@ class LicenceList(ClientScopedListView):
             unused=Sum("unused_seats"),
             renewing=Count("pk", filter=services.renewing_q(on)),
         )
-        ctx["headers"] = sort_headers(self.request.GET, self.sort_key, COLUMNS)
-        ctx["filtered"] = any(
-            v for k, v in self.request.GET.items() if k not in ("page", "ordering")
-        )
-        ctx["export_query"] = self.request.GET.urlencode()
-        ctx["import_url"] = import_url(self.client, "licences")
         return ctx
 
 
