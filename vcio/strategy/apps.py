@@ -9,7 +9,8 @@ class StrategyConfig(AppConfig):
 
     def ready(self) -> None:
         # Periodic jobs (recommendation sync, KPI refresh), through core's registries only.
-        from vcio.strategy import kpis, recommend
+        from vcio.strategy import demo, kpis, recommend
 
         recommend.register()
         kpis.register()
+        demo.register()
