@@ -46,7 +46,23 @@ class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):  # type: igno
     pass
 
 
-class ClientScopedModel(models.Model):
+class ScopedRow(models.Model):
+    """Base for every scoped row: ``scope_client_id`` follows ``scope_field``.
+
+    A row declares how to reach its owner once (``scope_field``, e.g.
+    ``"initiative__client_id"``); the client it belongs to is derived from
+    that path rather than written out again on each model.
+    """
+
+    class Meta:
+        abstract = True
+
+    @property
+    def scope_client_id(self) -> int | None:
+        return client_id_of(self)
+
+
+class ClientScopedModel(ScopedRow):
     """Base for every row that belongs to one client.
 
     ``client_id`` is the owner; subclasses that reach their client through a
@@ -63,10 +79,6 @@ class ClientScopedModel(models.Model):
     class Meta:
         abstract = True
 
-    @property
-    def scope_client_id(self) -> int | None:
-        return self.client_id
-
 
 def scoped_queryset(model_or_qs: type[M] | models.QuerySet) -> ScopedQuerySet:
     if isinstance(model_or_qs, models.QuerySet):
@@ -75,10 +87,20 @@ def scoped_queryset(model_or_qs: type[M] | models.QuerySet) -> ScopedQuerySet:
 
 
 def client_id_of(obj: models.Model) -> int | None:
-    """The id of the client an object belongs to (``None`` for practice rows)."""
-    if hasattr(obj, "scope_client_id"):
-        return obj.scope_client_id
-    return getattr(obj, "client_id", None)
+    """The id of the client an object belongs to (``None`` for practice rows).
+
+    Follows the model's ``scope_field`` path; rows owned by a user (API
+    tokens) belong to the client they are limited to, if any.
+    """
+    path = getattr(obj, "scope_field", None)
+    if path is None or getattr(obj, "scope_kind", "client") == "user":
+        return getattr(obj, "client_id", None)
+    value = obj
+    for part in path.split("__"):
+        if value is None:
+            return None
+        value = getattr(value, part)
+    return value
 
 
 def get_for_user_or_404(model_or_qs, user, perm: Perm = Perm.VIEW, **lookup) -> M:

@@ -6,10 +6,10 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from vcio.core.scoping import ScopedManager
+from vcio.core.scoping import ScopedManager, ScopedRow
 
 
-class AuditEvent(models.Model):
+class AuditEvent(ScopedRow):
     """One change to one record, kept even after the record is gone."""
 
     class Action(models.TextChoices):
@@ -44,10 +44,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_name or 'system'} {self.get_action_display()} {self.object_repr}"
-
-    @property
-    def scope_client_id(self) -> int | None:
-        return self.client_id
 
     @property
     def kind(self) -> str:

@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from vcio.core.scoping import ClientScopedModel, ScopedManager
+from vcio.core.scoping import ClientScopedModel, ScopedManager, ScopedRow
 
 MONTHS = [
     (1, "January"),
@@ -64,7 +64,7 @@ def validate_time_zone(value: str) -> None:
         )
 
 
-class Client(models.Model):
+class Client(ScopedRow):
     """A business the practice acts as CIO for."""
 
     name = models.CharField(max_length=200, unique=True)
@@ -125,10 +125,6 @@ class Client(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("core:client_detail", kwargs={"client": self.slug})
-
-    @property
-    def scope_client_id(self) -> int | None:
-        return self.pk
 
 
 class Department(ClientScopedModel):

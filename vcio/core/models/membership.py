@@ -7,13 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from vcio.core.roles import PRACTICE_WIDE_ROLES, Role
-from vcio.core.scoping import ScopedManager
+from vcio.core.scoping import ScopedManager, ScopedRow
 
 # Sorted: a set's order changes between runs, and the migration must not.
 _PRACTICE_WIDE = sorted(r.value for r in PRACTICE_WIDE_ROLES)
 
 
-class Membership(models.Model):
+class Membership(ScopedRow):
     """A user's role, for one client or (owners and admins) for the practice."""
 
     user = models.ForeignKey(
@@ -59,10 +59,6 @@ class Membership(models.Model):
     def __str__(self) -> str:
         where = self.client.name if self.client_id else "the practice"
         return f"{self.user} — {self.get_role_display()} of {where}"
-
-    @property
-    def scope_client_id(self) -> int | None:
-        return self.client_id
 
     def clean(self) -> None:
         if self.role in PRACTICE_WIDE_ROLES and self.client_id:

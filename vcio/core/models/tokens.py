@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from vcio.core.scoping import ScopedManager
+from vcio.core.scoping import ScopedManager, ScopedRow
 
 TOKEN_PREFIX = "vcio_"
 
@@ -19,7 +19,7 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-class ApiToken(models.Model):
+class ApiToken(ScopedRow):
     """A user's key for scripts. Only its hash and first characters are stored."""
 
     user = models.ForeignKey(
@@ -53,10 +53,6 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
-
-    @property
-    def scope_client_id(self) -> int | None:
-        return self.client_id
 
     @property
     def is_active(self) -> bool:

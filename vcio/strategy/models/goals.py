@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from vcio.core.registry import figures
-from vcio.core.scoping import ClientScopedModel, ScopedManager
+from vcio.core.scoping import ClientScopedModel, ScopedManager, ScopedRow
 from vcio.strategy.models.common import same_client
 
 
@@ -80,7 +80,7 @@ def validate_figure_key(value: str) -> None:
         )
 
 
-class Kpi(models.Model):
+class Kpi(ScopedRow):
     """A measure of a goal: entered by hand, or bound to a live client figure."""
 
     goal = models.ForeignKey(BusinessGoal, on_delete=models.CASCADE, related_name="kpis")
@@ -115,15 +115,11 @@ class Kpi(models.Model):
         return self.name
 
     @property
-    def scope_client_id(self) -> int | None:
-        return self.goal.client_id if self.goal_id else None
-
-    @property
     def is_bound(self) -> bool:
         return bool(self.figure_key)
 
 
-class KpiValue(models.Model):
+class KpiValue(ScopedRow):
     """A KPI's value on one day: the history charted against the target."""
 
     class Source(models.TextChoices):
@@ -145,7 +141,3 @@ class KpiValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kpi} on {self.at}: {self.value}"
-
-    @property
-    def scope_client_id(self) -> int | None:
-        return self.kpi.goal.client_id if self.kpi_id else None

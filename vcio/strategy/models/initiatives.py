@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from vcio.core.scoping import ClientScopedModel, ScopedManager
+from vcio.core.scoping import ClientScopedModel, ScopedManager, ScopedRow
 from vcio.strategy.models.common import days, money, not_negative, one_to_five, percent, same_client
 from vcio.strategy.models.goals import BusinessGoal
 
@@ -105,7 +105,7 @@ class Initiative(ClientScopedModel):
             raise ValidationError({"end_quarter": "The end quarter is before the start quarter."})
 
 
-class InitiativeGoal(models.Model):
+class InitiativeGoal(ScopedRow):
     """How much (0–100 %) an initiative contributes to one goal."""
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="goal_links")
@@ -131,16 +131,12 @@ class InitiativeGoal(models.Model):
     def __str__(self) -> str:
         return f"{self.initiative} → {self.goal} ({self.contribution} %)"
 
-    @property
-    def scope_client_id(self) -> int | None:
-        return self.initiative.client_id if self.initiative_id else None
-
     def clean(self) -> None:
         if self.initiative_id and self.goal_id:
             same_client(self, "goal", self.initiative.client_id)
 
 
-class Milestone(models.Model):
+class Milestone(ScopedRow):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(max_length=200)
     due = models.DateField(null=True, blank=True)
@@ -156,12 +152,8 @@ class Milestone(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def scope_client_id(self) -> int | None:
-        return self.initiative.client_id if self.initiative_id else None
 
-
-class SpendEntry(models.Model):
+class SpendEntry(ScopedRow):
     """Money actually spent on an initiative (plan vs actual)."""
 
     class Kind(models.TextChoices):
@@ -185,7 +177,3 @@ class SpendEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.initiative}: {self.amount} on {self.date}"
-
-    @property
-    def scope_client_id(self) -> int | None:
-        return self.initiative.client_id if self.initiative_id else None
