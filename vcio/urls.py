@@ -7,6 +7,7 @@ from vcio.core.views.auth import healthz
 urlpatterns = [
     path("", include("vcio.core.urls")),
     path("", include("vcio.assets.urls")),
+    path("", include("vcio.strategy.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -17,6 +17,7 @@ from vcio.assets.tests.factories import asset_rows_for
 from vcio.core.models import ImportRun
 from vcio.core.tests.factories import make_token
 from vcio.core.tests.walker import World, fill, iter_routes
+from vcio.strategy.tests.factories import strategy_rows_for
 
 GARBAGE = [
     "",
@@ -59,6 +60,7 @@ def world(acme, globex, alice, bob, carol) -> World:
         files_kept=True,
     )
     asset_rows_for(acme, "x")  # a row for every asset route that takes an id
+    strategy_rows_for(acme, "x")
     return World(victim_client=acme, victim_user=alice, markers=[], owner=alice)
 
 

@@ -16,6 +16,7 @@ from vcio.core import audit
 from vcio.core.models import Department, ImportRun
 from vcio.core.tests.factories import make_token
 from vcio.core.tests.walker import Actor, World, iter_routes, walk
+from vcio.strategy.tests.factories import strategy_rows_for
 
 
 @pytest.fixture
@@ -27,6 +28,7 @@ def isolation_world(acme, globex, alice, bob, carol, erin, tess, dave, gina) -> 
         client=acme, target="contacts", file_names=[f"{ACME_MARKER}-people.csv"], user=bob
     )
     asset_rows_for(acme, ACME_MARKER)  # an asset, a licence, a policy (and a shared EOL rule)
+    strategy_rows_for(acme, ACME_MARKER)  # goals, KPIs, initiatives, recommendations, ...
     return World(
         victim_client=acme,
         victim_user=bob,
