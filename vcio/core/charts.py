@@ -18,6 +18,7 @@ Sizes are in viewBox units; the SVG scales to its container's width.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import math
 from collections.abc import Callable, Sequence
@@ -320,3 +321,248 @@ def histogram(
         parts += _legend([Series(highlight_label, [])], [HIGHLIGHT], x, 12)
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 — every piece of text above is escaped
+
+
+# Line charts -------------------------------------------------------------------
+
+# Above this many points a line draws no dot per value: the dots would merge into a
+# smear, and the page's table gives the numbers.
+MAX_MARKERS = 60
+DASHED = "6 4"
+
+
+def _position(x: datetime.date | Number) -> float:
+    """An x value as a number: dates as their ordinal day, so gaps in time show as gaps."""
+    if isinstance(x, datetime.date):
+        return float(x.toordinal())
+    return float(x)
+
+
+def _x_text(x: datetime.date | Number) -> str:
+    if isinstance(x, datetime.date):
+        return x.isoformat()
+    return compact_number(float(x))
+
+
+def _value_range(values: Sequence[float], integer: bool) -> tuple[float, float, float]:
+    """``(low, high, step)`` of a round y axis holding every value and zero."""
+    top, bottom = max(values, default=0.0), min(values, default=0.0)
+    if bottom >= 0:
+        high, step = nice_ceiling(top, integer=integer)
+        return 0.0, high, step
+    _, step = nice_ceiling(top - bottom, integer=integer)
+    low = math.floor(bottom / step) * step
+    high = max(low + step, math.ceil(top / step) * step)
+    return low, high, step
+
+
+def _axis_range(
+    left: float,
+    right: float,
+    top: float,
+    bottom: float,
+    low: float,
+    high: float,
+    step: float,
+    fmt: Formatter,
+) -> list[str]:
+    """Like :func:`_axis` but for a range that may start below zero (zero is the dark line)."""
+    parts = ['<g aria-hidden="true">']
+    for i in range(round((high - low) / step) + 1):
+        value = low + step * i
+        y = bottom - (bottom - top) * (value - low) / (high - low)
+        colour = MUTED if abs(value) < step / 1000 else GRID
+        parts.append(
+            f'<line x1="{left:.1f}" x2="{right:.1f}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'stroke="{colour}" stroke-width="1"/>'
+        )
+        parts.append(_text(left - 6, y + 4, fmt(value), anchor="end", size=10, fill=MUTED))
+    parts.append("</g>")
+    return parts
+
+
+def _tick_indexes(n: int, most: int = 6) -> list[int]:
+    """Which of ``n`` points get an x label: the first, the last and evenly spaced ones."""
+    if n <= most:
+        return list(range(n))
+    return sorted({round(i * (n - 1) / (most - 1)) for i in range(most)})
+
+
+def line_chart(
+    xs: Sequence[datetime.date | Number],
+    series: Sequence[Series] | Sequence[Number | None],
+    *,
+    title: str,
+    desc: str = "",
+    target: Number | None = None,
+    target_label: str = "Target",
+    value_format: Formatter = compact_number,
+    x_format: Callable[[datetime.date | Number], str] = _x_text,
+    y_label: str = "",
+    integer_axis: bool = False,
+    width: int = 720,
+    height: int = 260,
+) -> SafeString:
+    """Values over time as lines, with an optional target drawn as a dashed line.
+
+    ``xs`` are dates (or numbers) in increasing order, spaced on the axis by
+    their distance (a missed month shows as a longer segment); ``series`` is
+    a list of :class:`Series` or plain numbers (one series), a value per x.
+    ``None`` breaks the line (no data that day) rather than dropping to 0.
+    Each point carries its own ``<title>`` ("2026-01-01: 87.5"); up to
+    :data:`MAX_MARKERS` points also get a dot. The y axis starts at zero
+    (or below, for negative values) and reaches past the data and the target.
+    """
+    if series and not isinstance(series[0], Series):
+        series = [Series(title, list(series))]  # type: ignore[arg-type]
+    series = list(series)  # type: ignore[assignment]
+    n = len(xs)
+    for s in series:
+        if len(s.values) != n:
+            raise ValueError(f"series {s.name!r} has {len(s.values)} values for {n} points")
+    numbers = [float(v) for s in series for v in s.values if v is not None]
+    if target is not None:
+        numbers.append(float(target))
+    low, high, step = _value_range(numbers, integer_axis)
+    has_legend = len(series) > 1 or target is not None
+    left, right = 56.0, width - 16.0
+    top = (28.0 if has_legend else 16.0) + (14 if y_label else 0)
+    bottom = height - 24.0
+    payload = repr(([str(x) for x in xs], [list(s.values) for s in series], target))
+    chart_id = _chart_id("line", title, payload)
+    parts = _open_svg(chart_id, width, height, title, desc or _describe_line(xs, series, target))
+    if y_label:
+        parts.append(_text(left - 50, top - 18, y_label, anchor="start", size=10, fill=MUTED))
+    parts += _axis_range(left, right, top, bottom, low, high, step, value_format)
+
+    positions = [_position(x) for x in xs]
+    first, last = (positions[0], positions[-1]) if positions else (0.0, 0.0)
+
+    def px(i: int) -> float:
+        if last == first:
+            return (left + right) / 2  # one point (or one day): centred
+        return left + (right - left) * (positions[i] - first) / (last - first)
+
+    def py(value: float) -> float:
+        return bottom - (bottom - top) * (value - low) / (high - low)
+
+    parts.append('<g aria-hidden="true">')
+    for i in _tick_indexes(n):
+        # The end labels are anchored inwards so they are not cut by the edge of the chart.
+        anchor = "middle"
+        if last != first and i in (0, n - 1):
+            anchor = "start" if i == 0 else "end"
+        parts.append(_text(px(i), bottom + 16, x_format(xs[i]), anchor=anchor, size=10, fill=TEXT))
+    parts.append("</g>")
+    if target is not None:
+        parts += _target_line(
+            float(target), left, right, py(float(target)), target_label, value_format
+        )
+    colors = [s.color or PALETTE[i % len(PALETTE)] for i, s in enumerate(series)]
+    for s, color in zip(series, colors, strict=True):
+        parts += _line(s, color, px, py, [x_format(x) for x in xs], value_format)
+    if has_legend:
+        parts += _line_legend(series, colors, target_label if target is not None else "", left)
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 — every piece of text above is escaped
+
+
+def _line(
+    s: Series,
+    color: str,
+    px: Callable[[int], float],
+    py: Callable[[float], float],
+    labels: Sequence[str],
+    fmt: Formatter,
+) -> list[str]:
+    """One series: a polyline per unbroken run of values, and a titled dot per value."""
+    runs: list[list[str]] = [[]]
+    for i, value in enumerate(s.values):
+        if value is None:
+            runs.append([])
+        else:
+            runs[-1].append(f"{px(i):.1f},{py(float(value)):.1f}")
+    parts = [f"<g><title>{escape(s.name)}</title>"]
+    for run in runs:
+        if len(run) > 1:
+            parts.append(
+                f'<polyline points="{" ".join(run)}" fill="none" stroke="{color}" '
+                f'stroke-width="2" stroke-linejoin="round"/>'
+            )
+    shown = [i for i, v in enumerate(s.values) if v is not None]
+    dots = len(shown) <= MAX_MARKERS
+    for i in shown:
+        # Past MAX_MARKERS only the latest value keeps a dot: "where it stands now".
+        if dots or i == shown[-1]:
+            value = float(s.values[i])  # type: ignore[arg-type]
+            parts.append(
+                f'<circle cx="{px(i):.1f}" cy="{py(value):.1f}" r="3.5" fill="{color}">'
+                f"<title>{escape(labels[i])}: {escape(fmt(value))}</title></circle>"
+            )
+    parts.append("</g>")
+    return parts
+
+
+def _target_line(
+    value: float, left: float, right: float, y: float, label: str, fmt: Formatter
+) -> list[str]:
+    text = f"{label} {fmt(value)}"
+    return [
+        f"<g><title>{escape(text)}</title>",
+        f'<line x1="{left:.1f}" x2="{right:.1f}" y1="{y:.1f}" y2="{y:.1f}" stroke="{HIGHLIGHT}" '
+        f'stroke-width="2" stroke-dasharray="{DASHED}"/>',
+        _text(right, y - 5, text, anchor="end", size=10, fill=HIGHLIGHT),
+        "</g>",
+    ]
+
+
+def _line_legend(
+    series: Sequence[Series], colors: Sequence[str], target: str, x: float
+) -> list[str]:
+    """Swatches for the series and, when drawn, the dashed target."""
+    parts = ['<g aria-hidden="true">']
+    y = 12.0
+    for s, color in zip(series, colors, strict=True):
+        parts.append(
+            f'<line x1="{x:.1f}" x2="{x + 14:.1f}" y1="{y - 4:.1f}" y2="{y - 4:.1f}" '
+            f'stroke="{color}" stroke-width="2"/>'
+        )
+        parts.append(_text(x + 18, y, s.name, anchor="start", size=10, fill=TEXT))
+        x += 30 + 6.5 * len(s.name)
+    if target:
+        parts.append(
+            f'<line x1="{x:.1f}" x2="{x + 14:.1f}" y1="{y - 4:.1f}" y2="{y - 4:.1f}" '
+            f'stroke="{HIGHLIGHT}" stroke-width="2" stroke-dasharray="4 2"/>'
+        )
+        parts.append(_text(x + 18, y, target, anchor="start", size=10, fill=TEXT))
+    parts.append("</g>")
+    return parts
+
+
+def _describe_line(
+    xs: Sequence[datetime.date | Number], series: Sequence[Series], target: Number | None
+) -> str:
+    """A plain-text summary for ``<desc>``: each value when few, else first, last and range."""
+    if not xs:
+        return "No data." + (
+            f" Target: {compact_number(float(target))}." if target is not None else ""
+        )
+    pieces = []
+    for s in series:
+        known = [(x, float(v)) for x, v in zip(xs, s.values, strict=True) if v is not None]
+        if not known:
+            pieces.append(f"{s.name}: no values.")
+        elif len(known) <= 12:
+            pairs = "; ".join(f"{_x_text(x)}: {compact_number(v)}" for x, v in known)
+            pieces.append(f"{s.name}: {pairs}.")
+        else:
+            values = [v for _, v in known]
+            pieces.append(
+                f"{s.name}: {len(known)} values from {_x_text(known[0][0])} "
+                f"({compact_number(known[0][1])}) to {_x_text(known[-1][0])} "
+                f"({compact_number(known[-1][1])}), lowest {compact_number(min(values))}, "
+                f"highest {compact_number(max(values))}."
+            )
+    if target is not None:
+        pieces.append(f"Target: {compact_number(float(target))}.")
+    return " ".join(pieces)

@@ -181,3 +181,38 @@ class RecommendationGenerator:
 
 
 recommendation_generators = Registry("recommendation generator")
+
+
+@dataclass(frozen=True)
+class CommittedCost:
+    """A recurring cost a client already pays, outside any initiative.
+
+    ``annual`` is the yearly amount in the client's currency; it accrues
+    evenly (a quarter of it each quarter) until ``until`` if given. The
+    budget adds these to the roadmap's costs, so leaders see what IT costs
+    in total, not only what is new.
+    """
+
+    client_id: int
+    label: str
+    annual: Decimal
+    category: str = "opex"
+    until: Any = None  # datetime.date | None
+
+
+@dataclass(frozen=True)
+class CommittedCostSource:
+    """An app's recurring costs for many clients at once, in a fixed number of queries."""
+
+    key: str
+    label: str
+    collect: Callable[[list[int]], list[CommittedCost]]
+
+
+committed_cost_sources = Registry("committed cost source")
+
+
+def committed_costs(client_ids: Iterable[int]) -> list[CommittedCost]:
+    """Every registered source's committed costs of ``client_ids``."""
+    ids = list(client_ids)
+    return [cost for source in committed_cost_sources for cost in source.collect(ids)]

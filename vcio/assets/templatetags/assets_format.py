@@ -1,40 +1,18 @@
-"""Template filters for the asset pages: money and ages as executives read them."""
+"""Template filters for the asset pages: ages and status badges (money comes from core)."""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from django import template
 from django.utils.html import format_html
 
+from vcio.core.templatetags.vcio_format import money, money_cents
+
 register = template.Library()
 
-# Symbols for the currencies SMB clients are most often billed in; others show their code.
-SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "NZD": "NZ$"}
-
-
-def format_money(value: Decimal | float | int | None, currency: str = "", decimals: int = 0) -> str:
-    """``12400`` → ``"$12,400"``; unknown currencies as ``"12,400 CHF"``; ``None`` → ``"—"``."""
-    if value is None:
-        return "—"
-    amount = f"{abs(float(value)):,.{decimals}f}"
-    sign = "-" if value < 0 else ""
-    symbol = SYMBOLS.get(currency)
-    if symbol:
-        return f"{sign}{symbol}{amount}"
-    return f"{sign}{amount} {currency}".strip()
-
-
-@register.filter
-def money(value: Decimal | float | int | None, currency: str = "") -> str:
-    """Whole units with a thousands separator, e.g. ``{{ cost|money:client.currency }}``."""
-    return format_money(value, currency)
-
-
-@register.filter
-def money_cents(value: Decimal | float | int | None, currency: str = "") -> str:
-    """Like :func:`money` with cents, for unit prices."""
-    return format_money(value, currency, 2)
+# Money is formatted the same on every app's pages: core's filters, re-registered here so
+# asset templates need one ``load``.
+register.filter("money", money)
+register.filter("money_cents", money_cents)
 
 
 @register.filter

@@ -258,7 +258,7 @@ def test_the_editor_deletes_an_asset(login, erin, mix, acme):
 def test_asset_form_errors_name_the_field(login, erin, acme, field, value, message):
     data = {"name": "X", "kind": "laptop", "status": "in_use", "purchase_date": "2023-01-01"}
     response = login(erin).post(f"{LIST}new/", {**data, field: value})
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = response.context["form"].errors
     assert list(errors) == [field] and errors[field][0].startswith(message)
     assert not Asset.objects.filter(client=acme).exists()

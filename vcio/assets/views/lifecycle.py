@@ -15,9 +15,9 @@ from django.views import generic
 from vcio.assets import services
 from vcio.assets.forms import PolicyFormSet, policy_initial, save_policies
 from vcio.assets.models import Asset
-from vcio.assets.templatetags.assets_format import format_money
 from vcio.core import charts
 from vcio.core.roles import Perm
+from vcio.core.templatetags.vcio_format import format_money
 from vcio.core.views.base import ClientMixin
 
 # How many assets the "ending soon" lists show before linking to the full list.

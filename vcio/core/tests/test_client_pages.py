@@ -149,7 +149,7 @@ def test_editor_manages_departments_and_contacts(login, erin, acme):
 
 def test_duplicate_department_name_is_refused_with_a_message(login, bob, acme):
     r = login(bob).post("/clients/acme/departments/new/", {"name": f"{ACME_MARKER} finance"})
-    assert r.status_code == 200
+    assert r.status_code == 400
     assert "already has a department" in r.content.decode()
 
 
@@ -158,7 +158,7 @@ def test_a_contact_cannot_point_at_another_clients_department(login, bob, acme, 
     r = login(bob).post(
         "/clients/acme/contacts/new/", {"first_name": "Eve", "department": foreign.pk}
     )
-    assert r.status_code == 200
+    assert r.status_code == 400
     assert "Select a valid choice" in r.content.decode()
     assert not Contact.objects.filter(first_name="Eve").exists()
 

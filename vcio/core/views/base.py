@@ -110,6 +110,10 @@ class ClientScopedFormMixin(ClientMixin):
     def get_success_url(self) -> str:
         return reverse(self.success_view, kwargs={"client": self.client.slug})
 
+    def form_invalid(self, form):
+        # Bad input is the client's error: the form again, with its messages, as a 400.
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
 
 class ClientScopedCreateView(ClientScopedFormMixin, generic.CreateView):
     template_name = "core/form.html"
