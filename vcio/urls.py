@@ -37,6 +37,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("api/", include("vcio.assets.api.urls")),
+    path("api/", include("vcio.strategy.api.urls")),
     path("api/", include("vcio.core.api.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

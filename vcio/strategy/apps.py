@@ -8,9 +8,10 @@ class StrategyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Periodic jobs (recommendation sync, KPI refresh), through core's registries only.
-        from vcio.strategy import demo, kpis, recommend
+        # Periodic jobs, demo data and the client tabs, through core's registries only.
+        from vcio.strategy import demo, kpis, recommend, tabs
 
         recommend.register()
         kpis.register()
         demo.register()
+        tabs.register()

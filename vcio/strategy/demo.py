@@ -38,9 +38,11 @@ from vcio.strategy.models import (
     Priority,
     Recommendation,
     RecommendationStatus,
+    Scenario,
     ScoringWeights,
     SpendEntry,
 )
+from vcio.strategy.planning import PlanSettings, apply_scenario, save_scenario
 from vcio.strategy.recommend import promote, sync_recommendations
 from vcio.strategy.services import add_requirement, link_goal
 
@@ -141,9 +143,9 @@ FW_ONPREM = "Replace the on-premises firewalls with a FortiGate HA pair"
 FW_SASE = "Move plant and office security to SASE (cloud firewall)"
 INITIATIVES: dict[str, list[dict[str, Any]]] = {
     "acme": [
-        I("Network assessment of both plants", "network", 0, 0, 6, 3, 3, 4, S.DONE, -2,
+        I("Network assessment of both plants", "network", 4500, 0, 6, 3, 3, 4, S.DONE, -2,
             goals={0: 20, 2: 20}),
-        I("Migrate email to Microsoft 365 with MFA", "security", 0, 0, 15, 4, 4, 3, S.DONE, -3,
+        I("Migrate email to Microsoft 365 with MFA", "security", 7000, 0, 15, 4, 4, 3, S.DONE, -3,
             goals={1: 40}),
         I("Enforce MFA for every account", "security", 0, 0, 8, 3, 5, 5, S.IN_PROGRESS, 0, 70,
             goals={1: 60}, req=("Migrate email to Microsoft 365 with MFA",), mandatory=True),
@@ -207,7 +209,7 @@ INITIATIVES: dict[str, list[dict[str, Any]]] = {
             S.DEFERRED),
     ],
     "globex": [
-        I("HIPAA security risk analysis", "compliance", 0, 0, 8, 3, 5, 5, S.DONE, -2,
+        I("HIPAA security risk analysis", "compliance", 4000, 0, 8, 3, 5, 5, S.DONE, -2,
             goals={0: 60}),
         I("Remediate the high risks from the risk analysis", "compliance", 8000, 0, 20, 3, 5, 5,
             S.IN_PROGRESS, 0, 40, goals={0: 80}, req=("HIPAA security risk analysis",),
@@ -315,6 +317,7 @@ MILESTONES: dict[str, list[tuple[str, int, bool]]] = {
 # title: [(months before today, amount, kind, note)]
 SPEND: dict[str, list[tuple[int, int, str, str]]] = {
     "Network assessment of both plants": [(5, 4800, "capex", "Assessment, Dayton and Toledo")],
+    "Asset inventory agent on every device": [(2, 450, "opex", "Agent subscription, a quarter")],
     "Migrate email to Microsoft 365 with MFA": [
         (8, 6200, "capex", "Migration project"),
         (7, 1450, "capex", "Cut-over weekend"),
@@ -326,6 +329,15 @@ SPEND: dict[str, list[tuple[int, int, str, str]]] = {
         (4, 90, "opex", "Backup service, second month"),
     ],
 }  # fmt: skip
+
+# The caps of each demo client's base plan: (capex a quarter, opex a fiscal year, person-days a
+# quarter); Acme also gets a "budget +20 %" variant to compare with.
+ROADMAP_CAPS: dict[str, tuple[int, int, int]] = {
+    "acme": (50000, 25000, 40),
+    "globex": (30000, 15000, 30),
+    "initech": (20000, 10000, 20),
+}
+BASE_PLAN = "Base plan"
 
 # How many recommendations to promote per client, and the goal (index) each category serves.
 PROMOTE: dict[str, tuple[int, dict[str, int]]] = {
@@ -487,14 +499,36 @@ def load_strategy(ctx: dict[str, Any], log: Callable[[str], None]) -> None:
             promoted = _promote(client, goals, promoter)
             made = _load_initiatives(client, goals, today, approver)
             ScoringWeights.objects.get_or_create(client=client)
+        planned = _load_roadmap(client, promoter, today)
         kpis = Kpi.objects.filter(goal__client=client).count()
         values = KpiValue.objects.filter(kpi__goal__client=client).count()
         total = Initiative.objects.filter(client=client).count()
         log(
             f"{client.name}: {len(goals)} goals, {kpis} KPIs ({values} values), "
             f"{promoted} recommendations promoted, {total} initiatives "
-            f"({len(made)} planned by hand)"
+            f"({len(made)} planned by hand); {planned}"
         )
+
+
+def _load_roadmap(client: Client, user: Any, today: datetime.date) -> str:
+    """An optimised base plan applied to the roadmap (and, for Acme, a +20 % variant)."""
+    if Scenario.objects.filter(client=client, name=BASE_PLAN).exists():
+        return "roadmap already generated"
+    capex, opex, effort = ROADMAP_CAPS[client.slug]
+    settings = PlanSettings(
+        horizon=8,
+        capex_per_quarter=Decimal(capex),
+        opex_per_year=Decimal(opex),
+        effort_per_quarter=Decimal(effort),
+    )
+    base = save_scenario(client, BASE_PLAN, settings, user, today)
+    apply_scenario(base, user)
+    if client.slug == "acme":
+        save_scenario(
+            client, f"{BASE_PLAN} (budget +20 %)", settings.scaled(Decimal("1.2")), user, today
+        )
+    chosen = sum(1 for row in base.plan["items"] if row["quarter"] is not None)
+    return f"roadmap: {chosen} initiatives in the optimised base plan"
 
 
 def register() -> None:

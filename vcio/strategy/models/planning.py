@@ -89,6 +89,16 @@ class Scenario(ClientScopedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     # The optimiser's result (choices, quarters, reasons, totals), as JSON.
     plan = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    # When its quarters were written onto the initiatives (the roadmap then follows it,
+    # and moves on the board are checked against its caps).
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-created_at", "id"]

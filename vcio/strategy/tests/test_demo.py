@@ -21,6 +21,7 @@ from vcio.strategy.models import (
     Milestone,
     Recommendation,
     RecommendationStatus,
+    Scenario,
     ScoringWeights,
     SpendEntry,
 )
@@ -77,7 +78,14 @@ def test_each_demo_client_gets_goals_kpis_and_20_to_40_initiatives_quickly(pract
         initiatives = Initiative.objects.filter(client=client)
         assert 20 <= initiatives.count() <= 40
         statuses = set(initiatives.values_list("status", flat=True))
-        assert {S.APPROVED, S.SCHEDULED, S.IN_PROGRESS, S.DONE, S.DECLINED} <= statuses
+        # Applying the base plan scheduled every approved item.
+        assert {S.SCHEDULED, S.IN_PROGRESS, S.DONE, S.DECLINED} <= statuses
+        assert S.APPROVED not in statuses
+        base = Scenario.objects.get(client=client, name="Base plan")
+        assert base.applied_at is not None and base.plan["score"] >= base.plan["greedy_score"]
+        chosen = [row for row in base.plan["items"] if row["quarter"] is not None]
+        assert len(chosen) >= 15
+        assert all(row["reason"] for row in base.plan["items"] if row["quarter"] is None)
         assert initiatives.filter(mandatory=True).exists()
         groups = initiatives.exclude(alternative_group="").values_list("alternative_group")
         assert groups.count() >= 2 and groups.distinct().count() == 1
@@ -94,6 +102,7 @@ def test_each_demo_client_gets_goals_kpis_and_20_to_40_initiatives_quickly(pract
     sizes = {c.slug: c.initiatives.count() for c in Client.objects.all()}
     assert sizes["acme"] > sizes["globex"] > sizes["initech"]
     assert Milestone.objects.exists()
+    assert Scenario.objects.filter(name="Base plan (budget +20 %)").count() == 1  # Acme's
 
 
 def test_started_work_sits_in_fiscal_quarters_with_progress(practice):

@@ -1,0 +1,330 @@
+"""A client's IT budget by fiscal quarter and year: the roadmap, what is committed, what was spent.
+
+Planned spend is the roadmap's: an initiative's one-time cost (capex) in
+its start quarter, a quarter of its yearly cost (opex) in every quarter
+from its start on. Committed spend is what the client pays anyway: the
+recurring costs other apps publish (licences and subscriptions) and the
+practice's monthly fee from the client's contract. Actual spend is the
+entries recorded against initiatives. Plan vs actual compares the
+initiatives' planned spend with their actual spend for quarters that have
+begun.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from vcio.core.fiscal import (
+    FiscalQuarter,
+    fiscal_year_bounds,
+    fiscal_year_of,
+    next_quarters,
+    quarter_of,
+)
+from vcio.core.models import Client
+from vcio.core.registry import committed_costs
+from vcio.strategy.models import Initiative, InitiativeStatus, SpendEntry
+
+S = InitiativeStatus
+# Initiatives whose money is planned: on the roadmap and not turned down.
+PLANNED = frozenset({S.PROPOSED, S.APPROVED, S.SCHEDULED, S.IN_PROGRESS, S.DONE})
+ZERO = Decimal("0")
+
+
+@dataclass
+class BudgetLine:
+    """The money of one quarter (or a fiscal year's sum of them), in the client's currency."""
+
+    label: str
+    initiative_capex: Decimal = ZERO
+    initiative_opex: Decimal = ZERO
+    committed: Decimal = ZERO  # licences and subscriptions
+    fee: Decimal = ZERO  # the practice's fee
+    actual_capex: Decimal = ZERO
+    actual_opex: Decimal = ZERO
+    begun: bool = False  # the quarter has started, so plan vs actual means something
+
+    @property
+    def planned_initiatives(self) -> Decimal:
+        return self.initiative_capex + self.initiative_opex
+
+    @property
+    def total_opex(self) -> Decimal:
+        return self.initiative_opex + self.committed + self.fee
+
+    @property
+    def total(self) -> Decimal:
+        return self.initiative_capex + self.total_opex
+
+    @property
+    def actual(self) -> Decimal:
+        return self.actual_capex + self.actual_opex
+
+    @property
+    def variance(self) -> Decimal | None:
+        """Actual minus planned initiative spend (positive: over plan); None before it begins."""
+        return self.actual - self.planned_initiatives if self.begun else None
+
+    def add(self, other: BudgetLine) -> None:
+        for name in (
+            "initiative_capex",
+            "initiative_opex",
+            "committed",
+            "fee",
+            "actual_capex",
+            "actual_opex",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.begun = self.begun or other.begun
+
+
+@dataclass
+class InitiativeBudget:
+    """One initiative's planned and actual spend inside the budget's quarters."""
+
+    id: int
+    title: str
+    status: str
+    start: str  # quarter label or ""
+    planned: Decimal  # in the budget's quarters
+    planned_to_date: Decimal  # in those of them that have begun
+    actual: Decimal
+
+    @property
+    def variance(self) -> Decimal:
+        """Actual minus planned to date: positive is over plan."""
+        return self.actual - self.planned_to_date
+
+
+@dataclass
+class Budget:
+    client: Client
+    quarters: list[FiscalQuarter]
+    lines: list[BudgetLine]
+    years: list[BudgetLine]
+    total: BudgetLine
+    committed_lines: list[tuple[str, Decimal]] = field(default_factory=list)
+    initiatives: list[InitiativeBudget] = field(default_factory=list)
+
+
+def budget_quarters(
+    client: Client, first_year: int | None, years: int, today: datetime.date
+) -> list[FiscalQuarter]:
+    """The quarters of ``years`` fiscal years from ``first_year`` (default: the current one)."""
+    month = client.fiscal_year_start_month
+    first_year = first_year or fiscal_year_of(today, month)
+    start, _ = fiscal_year_bounds(first_year, month)
+    return next_quarters(start, month, 4 * years)
+
+
+def build_budget(
+    client: Client,
+    first_year: int | None = None,
+    years: int = 2,
+    today: datetime.date | None = None,
+) -> Budget:
+    """The budget of ``years`` fiscal years; a fixed number of queries whatever the data."""
+    today = today or timezone.localdate()
+    quarters = budget_quarters(client, first_year, years, today)
+    month = client.fiscal_year_start_month
+    lines = [BudgetLine(q.label, begun=q.start <= today) for q in quarters]
+    planned, to_date = _planned(client, quarters, lines)
+    costs = [c for c in committed_costs([client.pk]) if c.client_id == client.pk]
+    for i, q in enumerate(quarters):
+        lines[i].fee = client.monthly_fee * 3
+        lines[i].committed = sum(
+            (c.annual / 4 for c in costs if c.until is None or c.until >= q.start), ZERO
+        )
+    actual = _actuals(client, quarters, lines, month)
+    years_out: dict[int, BudgetLine] = {}
+    for q, line in zip(quarters, lines, strict=True):
+        years_out.setdefault(q.fiscal_year, BudgetLine(f"FY{q.fiscal_year}")).add(line)
+    total = BudgetLine("Total")
+    for line in years_out.values():
+        total.add(line)
+    rows = [
+        InitiativeBudget(
+            pk,
+            title,
+            status,
+            start,
+            planned.get(pk, ZERO),
+            to_date.get(pk, ZERO),
+            actual.get(pk, ZERO),
+        )
+        for pk, (title, status, start) in _titles(client, planned, actual, month).items()
+    ]
+    return Budget(
+        client=client,
+        quarters=quarters,
+        lines=lines,
+        years=list(years_out.values()),
+        total=total,
+        committed_lines=[(c.label, c.annual) for c in costs],
+        initiatives=rows,
+    )
+
+
+def _planned(
+    client: Client, quarters: list[FiscalQuarter], lines: list[BudgetLine]
+) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
+    """Adds the roadmap's spend to ``lines``. One query.
+
+    Returns each initiative's planned total, and its total in quarters that have begun.
+    """
+    month = client.fiscal_year_start_month
+    per_initiative: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    to_date: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    rows = (
+        Initiative.objects.filter(client=client, start_quarter__isnull=False)
+        .filter(status__in=PLANNED)
+        .values_list("id", "start_quarter", "capex", "opex_per_year")
+    )
+    for pk, start, capex, opex in rows:
+        first = quarter_of(start, month).start
+        for i, q in enumerate(quarters):
+            amount = ZERO
+            if q.start == first:
+                lines[i].initiative_capex += capex
+                amount += capex
+            if q.start >= first and opex:
+                lines[i].initiative_opex += opex / 4
+                amount += opex / 4
+            per_initiative[pk] += amount
+            if lines[i].begun:
+                to_date[pk] += amount
+    return per_initiative, to_date
+
+
+def _actuals(
+    client: Client, quarters: list[FiscalQuarter], lines: list[BudgetLine], month: int
+) -> dict[int, Decimal]:
+    """Adds recorded spend to ``lines``; returns each initiative's actual total. One query."""
+    per_initiative: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    index = {q.start: i for i, q in enumerate(quarters)}
+    rows = (
+        SpendEntry.objects.filter(
+            initiative__client=client,
+            date__gte=quarters[0].start,
+            date__lte=quarters[-1].end,
+        )
+        .values_list("initiative_id", "date", "kind")
+        .annotate(total=Sum("amount"))
+    )
+    for pk, day, kind, amount in rows:
+        i = index[quarter_of(day, month).start]
+        if kind == SpendEntry.Kind.CAPEX:
+            lines[i].actual_capex += amount
+        else:
+            lines[i].actual_opex += amount
+        per_initiative[pk] += amount
+    return per_initiative
+
+
+def _titles(
+    client: Client, planned: dict, actual: dict, month: int
+) -> dict[int, tuple[str, str, str]]:
+    """Title, status and start label of every initiative with money in the budget. One query."""
+    ids = set(planned) | set(actual)
+    out = {}
+    for pk, title, status, start in (
+        Initiative.objects.filter(client=client, pk__in=ids)
+        .order_by("start_quarter", "title")
+        .values_list("id", "title", "status", "start_quarter")
+    ):
+        label = quarter_of(start, month).label if start else ""
+        out[pk] = (title, S(status).label, label)
+    return out
+
+
+HEADER = [
+    "Period",
+    "Initiatives one-time (capex)",
+    "Initiatives recurring (opex)",
+    "Licences and subscriptions",
+    "Practice fee",
+    "Total recurring (opex)",
+    "Total",
+    "Actual one-time",
+    "Actual recurring",
+    "Actual total",
+    "Actual minus planned (initiatives)",
+]
+
+
+def _row(line: BudgetLine) -> list:
+    return [
+        line.label,
+        line.initiative_capex,
+        line.initiative_opex,
+        line.committed,
+        line.fee,
+        line.total_opex,
+        line.total,
+        line.actual_capex,
+        line.actual_opex,
+        line.actual,
+        line.variance,
+    ]
+
+
+def export_rows(b: Budget) -> list[list]:
+    """Every quarter, then each fiscal year and the total: the rows of both exports."""
+    rows = [_row(line) for line in b.lines]
+    rows += [_row(line) for line in b.years]
+    rows.append(_row(b.total))
+    return [[_cell(v) for v in row] for row in rows]
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, Decimal):
+        return value.quantize(Decimal("0.01"))
+    return "" if value is None else value
+
+
+def to_csv(b: Budget) -> str:
+    """The budget as CSV text (amounts with two decimals, no currency symbol)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    writer.writerows(export_rows(b))
+    return out.getvalue()
+
+
+def to_xlsx(b: Budget) -> bytes:
+    """The budget as an XLSX workbook: one sheet, year and total rows in bold."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Budget"
+    ws.append([f"{b.client.name}: IT budget ({b.client.currency})"])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append(HEADER)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    quarters = len(b.lines)
+    for n, row in enumerate(export_rows(b)):
+        ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        if n >= quarters:
+            for cell in ws[ws.max_row]:
+                cell.font = Font(bold=True)
+    for row in ws.iter_rows(min_row=3, min_col=2):
+        for cell in row:
+            cell.number_format = "#,##0.00"
+    ws.column_dimensions["A"].width = 14
+    for col in "BCDEFGHIJK":
+        ws.column_dimensions[col].width = 18
+    ws.freeze_panes = "B3"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
