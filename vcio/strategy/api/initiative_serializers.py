@@ -65,10 +65,8 @@ class ScoredListSerializer(serializers.ListSerializer):
 
     def to_representation(self, data: Any) -> list[dict[str, Any]]:
         items = list(data.all() if isinstance(data, QuerySet) else data)
-        scores: dict[int, scoring.ScoreBreakdown] = {}
-        for client_id in sorted({i.client_id for i in items}):
-            scores.update(scoring.score_all(client_id))
-        self._context[SCORES_KEY] = scores
+        # Four queries for the page, however many clients its initiatives belong to.
+        self._context[SCORES_KEY] = scoring.score_clients({i.client_id for i in items})
         return super().to_representation(items)
 
 

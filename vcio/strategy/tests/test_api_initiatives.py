@@ -407,3 +407,11 @@ def test_an_owner_of_another_client_is_refused(api, alice, acme, globex):
     assert response.status_code == 400
     assert response.json() == {"owner": ["this owner belongs to another client"]}
     assert not Initiative.objects.exists()
+
+
+def test_the_initiative_list_costs_the_same_for_one_client_or_several(api, alice, acme, globex):
+    http = api(alice)  # the owner sees every client's initiatives on one page
+    _initiatives(acme, 3)
+    one_client = queries(http, "/api/initiatives/")
+    _initiatives(globex, 3)
+    assert queries(http, "/api/initiatives/") == one_client
