@@ -389,8 +389,9 @@ def apply_scenario(scenario: Scenario, user: Any) -> int:
     """Write a scenario's quarters onto its initiatives; returns how many changed.
 
     Items in the plan get its start and end quarter (approved ones become
-    scheduled); candidates it left out lose their quarters unless locked or
-    under way. Every change is audited; all or nothing.
+    scheduled, deferred ones proposed again); candidates it left out lose
+    their quarters unless locked or under way. Every change is audited; all
+    or nothing.
     """
     plan = scenario.plan or {}
     starts = [datetime.date.fromisoformat(d) for d in plan.get("quarter_starts", [])]
@@ -406,6 +407,8 @@ def apply_scenario(scenario: Scenario, user: Any) -> int:
                 initiative.end_quarter = add_months(start, 3 * (row["duration"] - 1))
                 if initiative.status == S.APPROVED:
                     initiative.status = S.SCHEDULED
+                elif initiative.status == S.DEFERRED:  # back on the roadmap: to be decided
+                    initiative.status = S.PROPOSED
             elif not initiative.locked and initiative.status != S.IN_PROGRESS:
                 initiative.start_quarter = initiative.end_quarter = None
             if audit.snapshot(initiative) != before:

@@ -182,7 +182,7 @@ def test_the_page_shows_everything_about_one_initiative(login, bob, acme):
     page = login(bob).get(url("initiative_detail", pk=item.pk)).content.decode()
     assert "CRM rollout" in page
     assert 'href="https://vendor.test/eol"' in page
-    assert "<dt>end_of_support</dt><dd>2025-10-14</dd>" in page and "<dd>3</dd>" in page
+    assert "<dt>End of support</dt><dd>2025-10-14</dd>" in page and "<dd>3</dd>" in page
     assert "Grow sales: 70 %" in page
     assert "Contributes 70 % of “Grow sales”" in page  # the score's explanation
     assert "Mark approved" not in page  # a consultant cannot approve

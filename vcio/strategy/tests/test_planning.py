@@ -193,16 +193,18 @@ class TestApplyingAScenario:
             acme, "Locked", capex=Decimal("9000"), locked=True, start_quarter=Q3, end_quarter=Q3
         )
         long = item(acme, "Long", capex=Decimal("0"), start_quarter=Q1, end_quarter=Q2)
+        deferred = item(acme, "Deferred once", capex=Decimal("0"), status=S.DEFERRED)
         settings = PlanSettings(horizon=4, capex_per_quarter=Decimal("9000"))
         scenario = save_scenario(acme, "Base", settings, bob, TODAY)
         changed = apply_scenario(scenario, bob)
-        for obj in (approved, left_out, locked, long):
+        for obj in (approved, left_out, locked, long, deferred):
             obj.refresh_from_db()
         assert approved.start_quarter == Q1 and approved.status == S.SCHEDULED
         assert left_out.start_quarter is None
         assert locked.start_quarter == Q3
         assert (long.start_quarter, long.end_quarter) == (Q1, Q2)
-        assert changed == 2
+        assert deferred.status == S.PROPOSED and deferred.start_quarter == Q1
+        assert changed == 3
         scenario.refresh_from_db()
         assert scenario.applied_by == bob and scenario.applied_at is not None
         assert AuditEvent.objects.filter(action="update", object_id=str(approved.pk)).exists()

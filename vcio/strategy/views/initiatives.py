@@ -250,13 +250,32 @@ class InitiativeExport(ClientMixin, generic.View):
 
 
 def evidence_items(evidence: Any) -> list[tuple[str, str]]:
-    """The evidence JSON as (key, text) pairs; nested values as compact JSON."""
+    """The evidence JSON as (label, text) pairs a leader can read.
+
+    Keys read as words ("earliest_end_of_support" → "Earliest end of support"),
+    mappings as "a: 1, b: 2", and long lists of ids (which the evidence link
+    already shows as rows) as their count.
+    """
     if not isinstance(evidence, dict):
-        return [("evidence", json.dumps(evidence, default=str))] if evidence else []
-    return [
-        (str(k), v if isinstance(v, str) else json.dumps(v, default=str))
-        for k, v in evidence.items()
-    ]
+        return [("Evidence", json.dumps(evidence, default=str))] if evidence else []
+    return [(_label(k), _text(v)) for k, v in evidence.items()]
+
+
+def _label(key: object) -> str:
+    text = str(key).replace("_", " ").strip()
+    if text.endswith(" ids"):
+        text = text[:-4] + " (records)"
+    return text[:1].upper() + text[1:]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_text(v)}" for k, v in value.items())
+    if isinstance(value, list) and len(value) > 8:
+        return f"{len(value)} records"
+    return json.dumps(value, default=str)
 
 
 def safe_link(url: str) -> str:
