@@ -16,6 +16,7 @@ from django.core.management.utils import get_random_secret_key
 from vcio.conf import (
     ConfigError,
     env_bool,
+    env_choice,
     env_email,
     env_int,
     env_list,
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "vcio.core",
     "vcio.assets",
     "vcio.strategy",
+    "vcio.availability",
 ]
 
 MIDDLEWARE = [
@@ -240,3 +242,20 @@ LOGGING = {
 # Imports (CSV, XLSX, agent inventories): files above this many MB are refused
 # before they are read, so one upload cannot exhaust the server's memory or disk.
 VCIO_IMPORT_MAX_MB = env_int("VCIO_IMPORT_MAX_MB", 100, minimum=1, maximum=10_000)
+
+# Availability monitoring. Monitors may only target addresses inside the
+# allowed networks and outside the denied ones: by default everything but
+# link-local and the clouds' metadata endpoints (a monitor aimed there
+# would read the host's cloud credentials).
+VCIO_MONITOR_ALLOWED_NETWORKS = env_list("VCIO_MONITOR_ALLOWED_NETWORKS", ["0.0.0.0/0", "::/0"])
+VCIO_MONITOR_DENIED_NETWORKS = env_list(
+    "VCIO_MONITOR_DENIED_NETWORKS", ["169.254.0.0/16", "fe80::/10", "fd00:ec2::254/128"]
+)
+# Raw check results are kept this many days; hourly rollups are kept for good.
+VCIO_CHECK_RETENTION_DAYS = env_int("VCIO_CHECK_RETENTION_DAYS", 30, minimum=1, maximum=3650)
+# How many checks one worker runs at once.
+VCIO_CHECK_CONCURRENCY = env_int("VCIO_CHECK_CONCURRENCY", 200, minimum=1, maximum=10_000)
+# "worker": `vcio worker` runs the checks itself; "celery": it dispatches them
+# to Celery workers over Redis (VCIO_REDIS_URL).
+VCIO_QUEUE = env_choice("VCIO_QUEUE", "worker", ["worker", "celery"])
+VCIO_REDIS_URL = env_str("VCIO_REDIS_URL", "redis://127.0.0.1:6379/0")

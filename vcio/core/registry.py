@@ -110,10 +110,25 @@ class Registry:
         return len(self._items)
 
 
+@dataclass(frozen=True)
+class WorkerService:
+    """A long-running loop ``vcio worker`` runs in its own thread beside the periodic jobs.
+
+    ``run`` receives the worker's stop event and must return soon after it is
+    set (SIGTERM), having finished what it had in hand. The availability
+    checker is one: its checks are due every few seconds, not every minute.
+    """
+
+    key: str
+    run: Callable[[Any], None]  # run(stop: threading.Event) -> None
+    description: str = ""
+
+
 figures = Registry("figure")
 demo_loaders = Registry("demo loader")
 periodic_jobs = Registry("periodic job")
 client_tabs = Registry("client tab")
+worker_services = Registry("worker service")
 
 
 def compute_figures(

@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from vcio.core.models import JobRun
-from vcio.core.registry import PeriodicJob, periodic_jobs
+from vcio.core.registry import PeriodicJob, WorkerService, periodic_jobs, worker_services
 
 log = logging.getLogger("vcio.worker")
 
@@ -106,9 +106,33 @@ def serve_forever(tick: float, stop: threading.Event | None = None) -> None:
         signal.signal(signal.SIGINT, _stop)
     owner = worker_id()
     ensure_job_rows()
-    log.info("worker %s started with %d job(s)", owner, len(periodic_jobs))
+    threads = [start_service(service, stop) for service in worker_services]
+    log.info(
+        "worker %s started with %d job(s) and %d service(s)",
+        owner,
+        len(periodic_jobs),
+        len(threads),
+    )
     while not stop.is_set():
         close_old_connections()
         run_due_jobs(owner, stop)
         stop.wait(tick)
+    for thread in threads:
+        thread.join()  # each finishes what it has in hand
     log.info("worker %s stopped", owner)
+
+
+def start_service(service: WorkerService, stop: threading.Event) -> threading.Thread:
+    """Run one registered service in its own thread until ``stop`` is set."""
+
+    def run() -> None:
+        try:
+            service.run(stop)
+        except Exception:  # a broken service is logged; the jobs go on
+            log.exception("service %s stopped with an error", service.key)
+        finally:
+            close_old_connections()
+
+    thread = threading.Thread(target=run, name=f"vcio-{service.key}", daemon=True)
+    thread.start()
+    return thread

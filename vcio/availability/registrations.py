@@ -1,0 +1,17 @@
+"""Everything the availability app contributes through core's registries."""
+
+from __future__ import annotations
+
+
+def register() -> None:
+    """Called once from AppConfig.ready(); each module registers its own pieces."""
+    from importlib import import_module
+
+    for name in ("engine", "alerts", "figures", "demo", "tabs", "recommendations"):
+        try:
+            module = import_module(f"vcio.availability.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"vcio.availability.{name}":
+                raise
+            continue  # that part is not written yet
+        module.register()
