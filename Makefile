@@ -15,7 +15,8 @@ PYTEST_ARGS ?=
 
 # Debian packages each task needs. Browser tests drive Debian's Chromium
 # (/usr/bin/chromium) through Playwright; Playwright never downloads browsers.
-TEST_DEBS := chromium
+# The Celery scale-out test starts a real redis-server on 127.0.0.1.
+TEST_DEBS := chromium redis-server
 RUN_DEBS :=
 ENSURE_DEBS := scripts/ensure-debian-packages.sh
 
