@@ -259,3 +259,6 @@ VCIO_CHECK_CONCURRENCY = env_int("VCIO_CHECK_CONCURRENCY", 200, minimum=1, maxim
 # to Celery workers over Redis (VCIO_REDIS_URL).
 VCIO_QUEUE = env_choice("VCIO_QUEUE", "worker", ["worker", "celery"])
 VCIO_REDIS_URL = env_str("VCIO_REDIS_URL", "redis://127.0.0.1:6379/0")
+# The address users reach vcio at (e.g. https://vcio.example.com); makes the links in
+# alert emails and webhooks absolute. Blank: links are paths.
+VCIO_BASE_URL = env_str("VCIO_BASE_URL", "") or ""
