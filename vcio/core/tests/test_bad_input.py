@@ -14,6 +14,7 @@ import pytest
 from django.test import Client as HttpClient
 
 from vcio.assets.tests.factories import asset_rows_for
+from vcio.availability.tests.isolation import availability_rows_for
 from vcio.core.models import ImportRun
 from vcio.core.tests.factories import make_token
 from vcio.core.tests.walker import World, fill, iter_routes
@@ -60,6 +61,7 @@ def world(acme, globex, alice, bob, carol) -> World:
         files_kept=True,
     )
     asset_rows_for(acme, "x")  # a row for every asset route that takes an id
+    availability_rows_for(acme, "x")  # services, monitors, results, outages, alerts
     strategy_rows_for(acme, "x")
     return World(victim_client=acme, victim_user=alice, markers=[], owner=alice)
 

@@ -12,6 +12,7 @@ import pytest
 
 from conftest import ACME_MARKER
 from vcio.assets.tests.factories import asset_rows_for
+from vcio.availability.tests.isolation import availability_rows_for
 from vcio.core import audit
 from vcio.core.models import Department, ImportRun
 from vcio.core.tests.factories import make_token
@@ -28,6 +29,7 @@ def isolation_world(acme, globex, alice, bob, carol, erin, tess, dave, gina) -> 
         client=acme, target="contacts", file_names=[f"{ACME_MARKER}-people.csv"], user=bob
     )
     asset_rows_for(acme, ACME_MARKER)  # an asset, a licence, a policy (and a shared EOL rule)
+    availability_rows_for(acme, ACME_MARKER)  # services, monitors, results, outages, alerts
     strategy_rows_for(acme, ACME_MARKER)  # goals, KPIs, initiatives, recommendations, ...
     return World(
         victim_client=acme,

@@ -1,0 +1,1 @@
+"""The availability app's API: services, monitors, outages, SLA, windows, alert channels."""
