@@ -54,6 +54,14 @@ trap stop_all EXIT
 # A trapped signal interrupts `wait` at once; the exit then runs stop_all.
 trap stop_on_signal INT TERM
 
+# The local web server the demo monitors check (their targets use the same
+# port, VCIO_DEMO_TARGET_PORT, default 8790). Started before the worker so
+# its first checks find it listening; stopped with the others. Its dying
+# (say, the port is taken) does not stop vcio: only the demo goes red.
+DEMO_TARGET_PORT=${VCIO_DEMO_TARGET_PORT:-8790}
+"$VCIO" demo_target --port "$DEMO_TARGET_PORT" &
+pids+=("$!")
+
 # Both run as background jobs so that this shell stays free to react to
 # signals (bash postpones traps while a foreground child runs). In a script,
 # background jobs ignore SIGINT, which is why stop_all sends SIGTERM.
@@ -74,6 +82,9 @@ done
 if kill -0 "$server_pid" 2>/dev/null; then
     echo
     echo "vcio is running at http://$HOST:$PORT — Ctrl-C stops it"
+    if (exec 3<>"/dev/tcp/127.0.0.1/$DEMO_TARGET_PORT") 2>/dev/null; then
+        echo "demo target (what the demo monitors check): http://127.0.0.1:$DEMO_TARGET_PORT/"
+    fi
     "$VCIO" demo --logins
     echo
 fi
