@@ -273,3 +273,30 @@ def test_retention_deletes_old_results_and_keeps_rollups(web, settings):
 def test_the_checker_and_the_retention_job_are_registered():
     assert "availability.checker" in worker_services
     assert "availability.prune_results" in periodic_jobs
+
+
+def test_a_server_down_then_up_gives_exactly_the_expected_sla_figures(web, target):
+    """Down for a known stretch: the SLA of the hour around it is exactly that downtime."""
+    from decimal import Decimal
+
+    from vcio.availability.sla import service_sla
+
+    assert one_pass(web).ok
+    target.up = False
+    first_failure = one_pass(web)
+    one_pass(web)
+    target.up = True
+    recovery = one_pass(web)
+    outage = Outage.objects.get()
+    down_s = (recovery.at - first_failure.at).total_seconds()
+    assert (outage.started_at, outage.ended_at) == (first_failure.at, recovery.at)
+    start = first_failure.at - datetime.timedelta(minutes=30)
+    end = recovery.at + datetime.timedelta(minutes=30)
+    report = service_sla(web.service, start, end, now=end)
+    measured_s = (end - start).total_seconds()
+    assert report.outages == 1
+    assert report.downtime_s == pytest.approx(down_s)
+    assert report.availability_pct == pytest.approx(100 * (measured_s - down_s) / measured_s)
+    assert report.mttr_s == pytest.approx(down_s)
+    budget_s = measured_s * float(100 - web.service.sla_target) / 100
+    assert report.breach == (Decimal(str(down_s)) > Decimal(str(budget_s)))
