@@ -1,0 +1,475 @@
+#!/usr/bin/env python3
+"""Benchmark: the availability checker on 2,000 HTTP monitors, beside a ceiling and a peer.
+
+Ours: ``vcio.availability.engine.run`` — the loop ``vcio worker`` runs —
+with the database: it claims the 2,000 due monitors, checks them
+(VCIO_CHECK_CONCURRENCY at once, 200 by default) and records every result,
+rollup and state change. The loop is started 1 s before all 2,000 fall due
+(a worker runs for days: its start-up is not throughput); checks per second
+= 2,000 / the time from the due moment until the 2,000th result is recorded.
+
+Ceiling: a bare asyncio loop with no database doing the same 2,000 GETs
+(reading the bodies) at the same concurrency, once with aiohttp (a pooled
+TCPConnector) and once with httpx (an AsyncClient whose limits match);
+the faster of the two is the ceiling. The issue's aim: at least 0.6 of it.
+
+Peer: Debian's prometheus-blackbox-exporter, when installed, probing the
+same 2,000 URLs (``/probe?module=http_2xx``) at the same concurrency. It
+opens a new connection for every probe, which is how it works in
+production too. Not installed by this script:
+``apt-get install prometheus-blackbox-exporter``.
+
+Scheduling lag: the same 2,000 monitors at a 30 s interval, their first
+slots spread evenly over 30 s, the engine running for ``--lag-seconds``
+(65 s: every monitor is checked at least twice). Lag = when the check
+started minus its slot (the due time it was claimed for), for every check;
+p50 and p99 are printed. The aim: p99 under 2 s.
+
+    python bench/availability.py [--monitors 2000] [--rounds 3] [--concurrency 200]
+                                 [--lag-seconds 65] [--quick] [--no-lag] [--json]
+
+``--quick``: one round and a 20 s lag run. Each throughput figure is the
+best of ``--rounds`` (every round is printed beside it): on a shared
+machine the best is the least disturbed. The median of each round's own
+engine/ceiling ratio (measured seconds apart) is printed too.
+
+Noise: the target is an aiohttp server in its own process on 127.0.0.1, so
+on a 2-core machine it competes with the measured loop (and
+blackbox_exporter with both) for the cores, and anything else running
+takes its share: on a busy 2-core machine the same bare aiohttp loop
+measured anywhere from 3,600 to 10,700 checks/s. Compare figures from the
+same run only, and prefer an idle machine.
+
+The database is SQLite in a temporary data directory, migrated by the
+script, or ``DATABASE_URL`` when set (e.g. PostgreSQL; the bench's client
+"bench-availability" is created there and deleted at the end).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BLACKBOX = Path("/usr/bin/prometheus-blackbox-exporter")
+BLACKBOX_CONFIG = """modules:
+  http_2xx:
+    prober: http
+    timeout: 10s
+    http:
+      preferred_ip_protocol: ip4
+"""
+SLUG = "bench-availability"
+OWNER = "bench-availability-worker"
+ENGINE_LEAD_S = 1.0  # the engine loop starts this long before the monitors fall due
+ROUND_LIMIT_S = 120.0  # an engine round taking longer is reported as failed
+
+
+# The local target -------------------------------------------------------------
+
+
+def start_target() -> tuple[subprocess.Popen, int]:
+    """The target server in its own process, and the port it listens on."""
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "bench" / "_availability_target.py")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    return proc, int(proc.stdout.readline())
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Terminate a child started here and reap it."""
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# Ceilings and the peer: bare loops, no database -------------------------------
+
+
+async def _drive(urls: list[str], concurrency: int, get: Callable[[str], Awaitable[bool]]) -> int:
+    """GET every URL with ``concurrency`` workers; returns how many answered as expected."""
+    pending = iter(urls)
+    ok = 0
+
+    async def worker() -> None:
+        nonlocal ok
+        for url in pending:  # one shared iterator: each URL is taken once
+            answered = await get(url)  # not ``ok += await``: that reads ok before awaiting
+            ok += answered
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return ok
+
+
+async def _aiohttp_run(urls: list[str], concurrency: int, expect: bytes | None) -> int:
+    import aiohttp
+
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    timeout = aiohttp.ClientTimeout(total=30)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+
+        async def get(url: str) -> bool:
+            async with session.get(url) as response:
+                body = await response.read()
+            return response.status == 200 and (expect is None or expect in body)
+
+        return await _drive(urls, concurrency, get)
+
+
+async def _httpx_run(urls: list[str], concurrency: int) -> int:
+    import httpx
+
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+
+        async def get(url: str) -> bool:
+            response = await client.get(url)
+            return response.status_code == 200
+
+        return await _drive(urls, concurrency, get)
+
+
+def timed(what: str, run: Coroutine[Any, Any, int], expected: int) -> float:
+    """Checks per second of one ``run``; fails loudly if any check went wrong."""
+    started = time.perf_counter()
+    ok = asyncio.run(run)
+    elapsed = time.perf_counter() - started
+    if ok != expected:
+        raise SystemExit(f"{what}: only {ok} of {expected} checks succeeded")
+    return expected / elapsed
+
+
+def start_blackbox(tmp: Path) -> tuple[subprocess.Popen, int]:
+    """blackbox_exporter on a free port with the http_2xx module, once it answers."""
+    import urllib.request
+
+    config = tmp / "blackbox.yml"
+    config.write_text(BLACKBOX_CONFIG)
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(BLACKBOX), f"--config.file={config}", f"--web.listen-address=127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/-/healthy", timeout=1).close()
+            return proc, port
+        except OSError:
+            time.sleep(0.1)
+    stop(proc)
+    raise SystemExit("blackbox_exporter did not start")
+
+
+# The engine, with the database ------------------------------------------------
+
+
+class Recorder:
+    """Wraps the engine's ``record_batch`` to see every check recorded, without changing it.
+
+    The engine looks ``record_batch`` up in its module each time it records,
+    so replacing that name reaches its real loop. Keeps (slot, started) of
+    every recorded scheduled check and sets ``stop`` once ``target`` are in.
+    """
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self.original = engine.record_batch
+        self.checks: list[tuple[datetime, datetime]] = []
+        self.target = 0
+        self.stop = threading.Event()
+        self.done_at = 0.0  # perf_counter when the target was reached
+        self.failed = 0  # checks whose outcome was not ok
+
+    def __enter__(self) -> Recorder:
+        self.engine.record_batch = self._record
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.engine.record_batch = self.original
+
+    def arm(self, target: int) -> None:
+        """Count from zero again; stop the loop after ``target`` checks (0: never)."""
+        self.checks, self.target, self.done_at, self.failed = [], target, 0.0, 0
+        self.stop = threading.Event()
+
+    def _record(self, finished: list, owner: str | None) -> list:
+        """The engine's record_batch, then note what it recorded (on the engine's DB thread)."""
+        results = self.original(finished, owner)
+        recorded = {r.monitor_id for r in results}
+        self.checks += [(f.slot, f.at) for f in finished if f.monitor_id in recorded and f.slot]
+        self.failed += sum(not f.outcome.ok for f in finished)
+        if self.target and len(self.checks) >= self.target and not self.done_at:
+            self.done_at = time.perf_counter()
+            self.stop.set()
+        return results
+
+
+def setup_monitors(n: int, port: int) -> list[int]:
+    """A client, a service and ``n`` HTTP monitors on the target; returns their ids."""
+    from vcio.availability.models import BusinessService, Monitor
+    from vcio.core.models import Client
+
+    drop_client()
+    client = Client.objects.create(name="Availability bench", slug=SLUG)
+    service = BusinessService.objects.create(client=client, name="Bench service")
+    monitors = Monitor.objects.bulk_create(
+        Monitor(
+            service=service,
+            name=f"target {i:04d}",
+            target=f"http://127.0.0.1:{port}/m/{i}",
+            interval_s=30,
+            timeout_s=10,
+        )
+        for i in range(n)
+    )
+    return [m.pk for m in monitors]
+
+
+def drop_client() -> None:
+    """Delete the bench's client and everything under it (a run left over included)."""
+    from vcio.availability.models import BusinessService
+    from vcio.core.models import Client
+
+    BusinessService.objects.filter(client__slug=SLUG).delete()
+    Client.objects.filter(slug=SLUG).delete()
+
+
+def reschedule(ids: list[int], first: datetime, spread_s: float) -> None:
+    """Free the monitors and make them due from ``first``, spread evenly over ``spread_s``."""
+    from django.db import transaction
+
+    from vcio.availability.models import Monitor
+
+    step = spread_s / len(ids)
+    with transaction.atomic():
+        Monitor.objects.filter(pk__in=ids).update(lease_until=None, claimed_by="")
+        if not spread_s:
+            Monitor.objects.filter(pk__in=ids).update(next_run_at=first)
+            return
+        for i, pk in enumerate(ids):
+            Monitor.objects.filter(pk=pk).update(next_run_at=first + timedelta(seconds=i * step))
+
+
+def engine_round(rec: Recorder, ids: list[int], concurrency: int) -> float:
+    """Checks per second of the engine's loop doing every monitor once, all due at one moment.
+
+    They fall due 1 s after the loop starts and the clock starts then: a
+    worker runs for days, so its start-up (a thread, a database connection,
+    the CA store) is not part of its throughput; waking up on time is.
+    """
+    from django.utils import timezone
+
+    from vcio.availability import engine
+
+    due = timezone.now() + timedelta(seconds=ENGINE_LEAD_S)
+    reschedule(ids, due, 0)
+    rec.arm(len(ids))
+    started = time.perf_counter() + (due - timezone.now()).total_seconds()
+    give_up = threading.Timer(ROUND_LIMIT_S, rec.stop.set)  # a stuck engine fails, not hangs
+    give_up.start()
+    try:
+        asyncio.run(engine.run(rec.stop, OWNER, concurrency))
+    finally:
+        give_up.cancel()
+    if not rec.done_at:
+        raise SystemExit(f"engine: only {len(rec.checks)} of {len(ids)} checks recorded")
+    if rec.failed:
+        raise SystemExit(f"engine: {rec.failed} of {len(ids)} checks failed")
+    return len(ids) / (rec.done_at - started)
+
+
+def lag_run(rec: Recorder, ids: list[int], concurrency: int, seconds: float) -> list[float]:
+    """Every check's lag (started minus slot, seconds) over ``seconds`` of the engine's loop.
+
+    The first slots start 1 s from now, so the loop's own start-up (a thread,
+    a connection) is not counted as lag: a real worker is already running.
+    """
+    from django.utils import timezone
+
+    from vcio.availability import engine
+
+    reschedule(ids, timezone.now() + timedelta(seconds=1), 30.0)
+    rec.arm(0)
+    timer = threading.Timer(seconds, rec.stop.set)
+    timer.start()
+    try:
+        asyncio.run(engine.run(rec.stop, OWNER, concurrency))
+    finally:
+        timer.cancel()
+    return [(at - slot).total_seconds() for slot, at in rec.checks]
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile (0–100), nearest rank."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(p / 100 * len(ordered)) - 1))]
+
+
+# Main -------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--monitors", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=3, help="best of this many (default 3)")
+    parser.add_argument("--concurrency", type=int, help="default: VCIO_CHECK_CONCURRENCY")
+    parser.add_argument("--lag-seconds", type=float, default=65.0)
+    parser.add_argument("--quick", action="store_true", help="one round, a 20 s lag run")
+    parser.add_argument("--no-lag", action="store_true", help="skip the scheduling-lag run")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.rounds, args.lag_seconds = 1, 20.0
+
+    with tempfile.TemporaryDirectory(prefix="vcio-bench-") as tmp:
+        os.environ["VCIO_DATA_DIR"] = tmp
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vcio.settings")
+        os.environ.setdefault("VCIO_LOG_LEVEL", "WARNING")  # no line per stop on stderr
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.core.management import call_command
+        from django.db import connection
+
+        from vcio.availability import engine
+
+        call_command("migrate", verbosity=0)
+        concurrency = args.concurrency or settings.VCIO_CHECK_CONCURRENCY
+        target, port = start_target()
+        blackbox = None
+        try:
+            ids = setup_monitors(args.monitors, port)
+            urls = [f"http://127.0.0.1:{port}/m/{i}" for i in range(args.monitors)]
+            n = len(urls)
+            if BLACKBOX.exists():
+                blackbox, bb_port = start_blackbox(Path(tmp))
+                probes = [
+                    f"http://127.0.0.1:{bb_port}/probe?module=http_2xx&target={url}" for url in urls
+                ]
+            with Recorder(engine) as rec:
+                runs: dict[str, Callable[[], float]] = {
+                    "engine": lambda: engine_round(rec, ids, concurrency),
+                    "aiohttp": lambda: timed("aiohttp", _aiohttp_run(urls, concurrency, None), n),
+                    "httpx": lambda: timed("httpx", _httpx_run(urls, concurrency), n),
+                }
+                if blackbox:
+                    probed = b"\nprobe_success 1"
+                    runs["blackbox"] = lambda: timed(
+                        "blackbox_exporter", _aiohttp_run(probes, concurrency, probed), n
+                    )
+                rates: dict[str, list[float]] = {name: [] for name in runs}
+                for _ in range(args.rounds):  # interleaved, so drift hits all alike
+                    for name, run in runs.items():
+                        rates[name].append(run())
+                lags = [] if args.no_lag else lag_run(rec, ids, concurrency, args.lag_seconds)
+            drop_client()
+            database = connection.vendor
+        finally:
+            if blackbox:
+                stop(blackbox)
+            stop(target)
+
+    best = {name: max(values) for name, values in rates.items()}
+    ceiling = max(best["aiohttp"], best["httpx"])
+    # Each round's engine against that round's ceiling, measured seconds apart.
+    per_round = [
+        e / max(a, h)
+        for e, a, h in zip(rates["engine"], rates["aiohttp"], rates["httpx"], strict=True)
+    ]
+    result = {
+        "checks_per_s": round(best["engine"], 1),
+        "ceiling_checks_per_s": round(ceiling, 1),
+        "ratio": round(best["engine"] / ceiling, 3),
+        "ratio_median_of_rounds": round(statistics.median(per_round), 3),
+        "blackbox_checks_per_s": round(best["blackbox"], 1) if blackbox else None,
+        "lag_p99_s": round(percentile(lags, 99), 3) if lags else None,
+        "lag_p50_s": round(percentile(lags, 50), 3) if lags else None,
+        "lag_checks": len(lags),
+        "aiohttp_checks_per_s": round(best["aiohttp"], 1),
+        "httpx_checks_per_s": round(best["httpx"], 1),
+        "monitors": n,
+        "concurrency": concurrency,
+        "rounds": args.rounds,
+        "database": database,
+    }
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    print_table(result, rates, lags, args)
+    return 0
+
+
+def print_table(
+    result: dict[str, Any],
+    rates: dict[str, list[float]],
+    lags: list[float],
+    args: argparse.Namespace,
+) -> None:
+    """The figures as a plain table: the best round, and every round beside it."""
+    best = {name: max(values) for name, values in rates.items()}
+    n, rounds = result["monitors"], result["rounds"]
+    print(
+        f"{n:,} HTTP monitors on 127.0.0.1, concurrency {result['concurrency']}, "
+        f"{result['database']}; best of {rounds} round(s)"
+    )
+    rows = {
+        "engine": "vcio engine (with the database)",
+        "aiohttp": "ceiling: bare aiohttp loop",
+        "httpx": "ceiling: bare httpx loop",
+        "blackbox": "blackbox_exporter (http_2xx)",
+    }
+    for key, label in rows.items():
+        if key in best:
+            each = " / ".join(f"{rate:,.0f}" for rate in rates[key])
+            print(f"  {label:<34} {best[key]:>8,.0f} checks/s  (rounds: {each})")
+    if "blackbox" not in best:
+        missing = "not installed (apt-get install prometheus-blackbox-exporter)"
+        print(f"  {'blackbox_exporter':<34} {missing}")
+    print(
+        f"ratio engine / ceiling: {result['ratio']:.2f}  (aim: ≥ 0.6); "
+        f"median of the rounds' own ratios: {result['ratio_median_of_rounds']:.2f}"
+    )
+    if "blackbox" in best:
+        ahead = best["engine"] / best["blackbox"]
+        print(f"ratio engine / blackbox_exporter: {ahead:.2f}  (aim: > 1)")
+    if lags:
+        print(
+            f"scheduling lag, {n:,} monitors every 30 s for {args.lag_seconds:g} s "
+            f"({len(lags):,} checks): p50 {result['lag_p50_s']:.3f} s, "
+            f"p99 {result['lag_p99_s']:.3f} s, max {max(lags):.3f} s  (aim: p99 < 2 s)"
+        )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
