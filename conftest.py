@@ -115,6 +115,22 @@ def everyone(alice, frank, bob, tess, carol, erin, dave, gina):
 
 
 @pytest.fixture
+def api():
+    """``api(user)``: a DRF APIClient logged in as ``user``; ``api(token=key)`` a bearer one."""
+    from rest_framework.test import APIClient
+
+    def _api(user=None, token: str | None = None) -> APIClient:
+        http = APIClient()
+        if token:
+            http.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        else:
+            http.force_login(user)
+        return http
+
+    return _api
+
+
+@pytest.fixture
 def login(client):
     """``login(user)`` logs the Django test client in as ``user`` and returns it."""
 

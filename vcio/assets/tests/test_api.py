@@ -16,21 +16,6 @@ from vcio.core.tests.factories import make_token
 
 
 @pytest.fixture
-def api():
-    """``api(user)``: an APIClient logged in as ``user``; ``api(token=key)`` a bearer one."""
-
-    def _api(user=None, token: str | None = None) -> APIClient:
-        client = APIClient()
-        if token:
-            client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-        else:
-            client.force_login(user)
-        return client
-
-    return _api
-
-
-@pytest.fixture
 def today():
     return client_today("UTC")
 

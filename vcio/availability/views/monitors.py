@@ -34,7 +34,7 @@ def monitor_of(view: ClientMixin, perm: Perm) -> Monitor:
 
 class _MonitorFormMixin(InAvailabilityTab):
     form_class = MonitorForm
-    template_name = "availability/form.html"
+    template_name = "core/form.html"
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -88,7 +88,7 @@ class MonitorUpdate(_MonitorFormMixin, ClientScopedUpdateView):
 
 class MonitorDelete(InAvailabilityTab, ClientScopedDeleteView):
     model = Monitor
-    template_name = "availability/confirm_delete.html"
+    template_name = "core/confirm_delete.html"
 
     def get_object(self, queryset=None) -> Monitor:
         return monitor_of(self, Perm.EDIT)

@@ -26,7 +26,7 @@ class _PartCreate(InAvailabilityTab, ClientScopedCreateView):
     """A new row of ``part_model`` for the service in the URL (whose pk the route carries)."""
 
     model = BusinessService
-    template_name = "availability/form.html"
+    template_name = "core/form.html"
     noun = ""
 
     @cached_property
@@ -56,7 +56,7 @@ class _PartCreate(InAvailabilityTab, ClientScopedCreateView):
 
 
 class _PartDelete(InAvailabilityTab, ClientScopedDeleteView):
-    template_name = "availability/confirm_delete.html"
+    template_name = "core/confirm_delete.html"
 
     def get_object(self, queryset=None):
         return part_of(self, self.model, Perm.EDIT)

@@ -218,7 +218,7 @@ class ServiceDetail(InAvailabilityTab, ClientMixin, generic.DetailView):
 class _ServiceFormMixin(InAvailabilityTab):
     model = BusinessService
     form_class = ServiceForm
-    template_name = "availability/form.html"
+    template_name = "core/form.html"
 
     def get_success_url(self) -> str:
         return service_url(self.object, self.client.slug)
@@ -247,7 +247,7 @@ class ServiceUpdate(_ServiceFormMixin, ClientScopedUpdateView):
 
 class ServiceDelete(InAvailabilityTab, ClientScopedDeleteView):
     model = BusinessService
-    template_name = "availability/confirm_delete.html"
+    template_name = "core/confirm_delete.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

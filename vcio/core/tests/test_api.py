@@ -24,18 +24,6 @@ from vcio.core.tests.factories import (
 NEW_CLIENT = {"name": "Initech", "slug": "initech", "monthly_fee": "1500.00"}
 
 
-@pytest.fixture
-def api():
-    """``api(user)``: an APIClient with ``user`` logged in (a session, no token)."""
-
-    def _api(user) -> APIClient:
-        client = APIClient()
-        client.force_login(user)
-        return client
-
-    return _api
-
-
 def results(response) -> list[dict]:
     assert response.status_code == 200, response.content
     return response.json()["results"]

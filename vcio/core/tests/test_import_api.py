@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
@@ -13,16 +12,6 @@ from vcio.core.models import Contact, ImportRun
 from vcio.core.tests.factories import make_token
 
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-@pytest.fixture
-def api():
-    def _api(user) -> APIClient:
-        client = APIClient()
-        client.force_login(user)
-        return client
-
-    return _api
 
 
 def upload(name: str) -> SimpleUploadedFile:

@@ -28,21 +28,6 @@ from vcio.strategy.models.planning import ALL_ZERO_MESSAGE, DEFAULT_WEIGHTS
 from vcio.strategy.tests.factories import GoalFactory, KpiFactory, RecommendationFactory
 
 
-@pytest.fixture
-def api():
-    """``api(user)``: an APIClient logged in as ``user``; ``api(token=key)`` a bearer one."""
-
-    def _api(user=None, token: str | None = None) -> APIClient:
-        client = APIClient()
-        if token:
-            client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-        else:
-            client.force_login(user)
-        return client
-
-    return _api
-
-
 def results(response) -> list[dict]:
     assert response.status_code == 200, response.content
     return response.json()["results"]

@@ -16,21 +16,6 @@ from vcio.strategy.models import Initiative, InitiativeGoal, Milestone, SpendEnt
 from vcio.strategy.tests.factories import GoalFactory, InitiativeFactory
 
 
-@pytest.fixture
-def api():
-    """``api(user)``: an APIClient logged in as ``user``; ``api(token=key)`` a bearer one."""
-
-    def _api(user=None, token: str | None = None) -> APIClient:
-        client = APIClient()
-        if token:
-            client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-        else:
-            client.force_login(user)
-        return client
-
-    return _api
-
-
 def results(response) -> list[dict]:
     assert response.status_code == 200, response.content
     return response.json()["results"]

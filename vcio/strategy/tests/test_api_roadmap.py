@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from vcio.core.tests.factories import make_token
 from vcio.strategy.models import Initiative, InitiativeStatus, Scenario
@@ -15,15 +14,6 @@ from vcio.strategy.tests.factories import InitiativeFactory
 
 S = InitiativeStatus
 OPTIMISE = {"client": "acme", "name": "Base", "horizon": 4, "capex_per_quarter": "10000"}
-
-
-def api(user=None, token: str | None = None) -> APIClient:
-    client = APIClient()
-    if token:
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-    else:
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -38,7 +28,7 @@ def portfolio(acme):
 
 @pytest.mark.django_db
 class TestScenarios:
-    def test_optimise_returns_the_plan_with_reasons(self, bob, portfolio):
+    def test_optimise_returns_the_plan_with_reasons(self, api, bob, portfolio):
         r = api(bob).post("/api/scenarios/", OPTIMISE, format="json")
         assert r.status_code == 201, r.json()
         plan = r.json()["plan"]
@@ -49,7 +39,7 @@ class TestScenarios:
         assert rows["Data centre"]["quarter"] is None
         assert "capex cap" in rows["Data centre"]["reason"]
 
-    def test_bad_caps_and_impossible_plans_are_400s_that_save_nothing(self, bob, portfolio):
+    def test_bad_caps_and_impossible_plans_are_400s_that_save_nothing(self, api, bob, portfolio):
         client = api(bob)
         r = client.post("/api/scenarios/", {**OPTIMISE, "capex_per_quarter": "-1"}, format="json")
         assert r.status_code == 400 and "capex_per_quarter" in r.json()
@@ -59,7 +49,7 @@ class TestScenarios:
         assert r.status_code == 400 and "client" in r.json()
         assert not Scenario.objects.exists()
 
-    def test_apply_variant_and_compare(self, bob, portfolio):
+    def test_apply_variant_and_compare(self, api, bob, portfolio):
         client = api(bob)
         base = client.post("/api/scenarios/", OPTIMISE, format="json").json()
         r = client.post(f"/api/scenarios/{base['id']}/apply/")
@@ -73,7 +63,7 @@ class TestScenarios:
         moved = {m["title"]: (m["before"], m["after"]) for m in r.json()["moves"]}
         assert moved["Data centre"][0] == "not in plan"
 
-    def test_an_executive_reads_but_cannot_optimise_or_apply(self, bob, carol, portfolio):
+    def test_an_executive_reads_but_cannot_optimise_or_apply(self, api, bob, carol, portfolio):
         base = api(bob).post("/api/scenarios/", OPTIMISE, format="json").json()
         client = api(carol)
         assert client.get(f"/api/scenarios/{base['id']}/").status_code == 200
@@ -81,7 +71,7 @@ class TestScenarios:
         assert client.post(f"/api/scenarios/{base['id']}/apply/").status_code == 403
         assert Scenario.objects.get().applied_at is None
 
-    def test_another_clients_scenarios_are_invisible(self, bob, gina, portfolio):
+    def test_another_clients_scenarios_are_invisible(self, api, bob, gina, portfolio):
         base = api(bob).post("/api/scenarios/", OPTIMISE, format="json").json()
         client = api(gina)
         assert client.get("/api/scenarios/").json()["results"] == []
@@ -91,7 +81,7 @@ class TestScenarios:
 
 @pytest.mark.django_db
 class TestRoadmapAndBudget:
-    def test_move_answers_the_warnings(self, bob, portfolio):
+    def test_move_answers_the_warnings(self, api, bob, portfolio):
         first = horizon_quarters(portfolio, 8, timezone.localdate())[0]
         segment = Initiative.objects.get(title="Segment the network")
         r = api(bob).post(
@@ -108,14 +98,14 @@ class TestRoadmapAndBudget:
         assert roadmap["quarters"][0]["label"] == first.label
         assert {"Segment the network", "MFA"} <= {i["title"] for i in roadmap["initiatives"]}
 
-    def test_moving_another_clients_initiative_is_a_404(self, bob, globex):
+    def test_moving_another_clients_initiative_is_a_404(self, api, bob, globex):
         theirs = InitiativeFactory(client=globex, title="Theirs")
         r = api(bob).post(
             "/api/roadmap/acme/move/", {"initiative": theirs.pk, "quarter": None}, format="json"
         )
         assert r.status_code == 404
 
-    def test_the_budget_by_quarter_and_year(self, carol, acme):
+    def test_the_budget_by_quarter_and_year(self, api, carol, acme):
         acme.monthly_fee = Decimal("1000")
         acme.save()
         _, token = make_token(carol, name="read", client=acme)

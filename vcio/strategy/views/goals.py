@@ -263,7 +263,7 @@ class GoalUpdate(_GoalFormMixin, ClientScopedUpdateView):
 class GoalDelete(ClientScopedDeleteView):
     model = BusinessGoal
     success_view = "strategy:goal_list"
-    template_name = "strategy/goal_confirm_delete.html"
+    template_name = "core/confirm_delete.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -339,7 +339,7 @@ class KpiUpdate(_KpiFormMixin, ClientScopedUpdateView):
 
 class KpiDelete(ClientScopedDeleteView):
     model = Kpi
-    template_name = "strategy/goal_confirm_delete.html"
+    template_name = "core/confirm_delete.html"
 
     def get_object(self, queryset=None) -> Kpi:
         return kpi_of(self, Perm.EDIT)

@@ -380,7 +380,7 @@ def detail_response(
 class _InitiativeFormMixin:
     model = Initiative
     form_class = InitiativeForm
-    template_name = "strategy/initiative_form.html"
+    template_name = "core/form.html"
 
     def get_success_url(self) -> str:
         return reverse(
