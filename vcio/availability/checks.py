@@ -92,23 +92,37 @@ class CheckOutcome:
     degraded: bool = False  # slow, or a certificate expiring within the warning days
 
 
+# The Monitor fields a check needs (what :func:`specs_of_rows` reads with ``values()``).
+SPEC_FIELDS = (
+    "kind",
+    "target",
+    "timeout_s",
+    "http_method",
+    "expected_status",
+    "keyword",
+    "keyword_absent",
+    "follow_redirects",
+    "slow_ms",
+    "tls_warn_days",
+    "dns_record_type",
+    "dns_expected",
+)
+
+
 def spec_of(monitor: Any) -> CheckSpec:
     """The plain-value description of ``monitor``'s check."""
-    return CheckSpec(
-        monitor_id=monitor.pk,
-        kind=monitor.kind,
-        target=monitor.target,
-        timeout_s=float(monitor.timeout_s),
-        http_method=monitor.http_method,
-        expected_status=monitor.expected_status,
-        keyword=monitor.keyword,
-        keyword_absent=monitor.keyword_absent,
-        follow_redirects=monitor.follow_redirects,
-        slow_ms=monitor.slow_ms,
-        tls_warn_days=monitor.tls_warn_days,
-        dns_record_type=monitor.dns_record_type,
-        dns_expected=monitor.dns_expected,
-    )
+    return spec_of_row({"pk": monitor.pk, **{f: getattr(monitor, f) for f in SPEC_FIELDS}})
+
+
+def spec_of_row(row: dict[str, Any]) -> CheckSpec:
+    """The check of a ``Monitor.objects.values("pk", *SPEC_FIELDS)`` row.
+
+    The engine reads rows, not model instances: building two thousand
+    instances a minute cost more than the checks' own bookkeeping.
+    """
+    fields = {f: row[f] for f in SPEC_FIELDS}
+    fields["timeout_s"] = float(fields["timeout_s"])
+    return CheckSpec(monitor_id=row["pk"], **fields)
 
 
 @lru_cache(maxsize=256)

@@ -33,7 +33,15 @@ from django.db import close_old_connections, connections
 from django.db.models import F, Min, Q
 from django.utils import timezone
 
-from vcio.availability.checks import CheckOutcome, CheckSession, CheckSpec, run_check, spec_of
+from vcio.availability.checks import (
+    SPEC_FIELDS,
+    CheckOutcome,
+    CheckSession,
+    CheckSpec,
+    run_check,
+    spec_of,
+    spec_of_row,
+)
 from vcio.availability.models import CheckResult, Monitor
 from vcio.availability.recording import Finished, prune_results, record, record_batch
 from vcio.core.registry import PeriodicJob, WorkerService, periodic_jobs, worker_services
@@ -132,8 +140,9 @@ def _claim_specs(
 ) -> tuple[list[tuple[Claim, CheckSpec]], float]:
     """Claim due monitors and build their specs; also the seconds until the next is due."""
     claims = claim(owner, limit, exclude=exclude)
-    monitors = Monitor.objects.in_bulk([c.monitor_id for c in claims])
-    pairs = [(c, spec_of(monitors[c.monitor_id])) for c in claims if c.monitor_id in monitors]
+    rows = Monitor.objects.filter(pk__in=[c.monitor_id for c in claims]).values("pk", *SPEC_FIELDS)
+    specs = {row["pk"]: spec_of_row(row) for row in rows}
+    pairs = [(c, specs[c.monitor_id]) for c in claims if c.monitor_id in specs]
     busy = exclude | {c.monitor_id for c in claims}
     if len(claims) == limit:
         return pairs, 0.0  # more may be due right now
