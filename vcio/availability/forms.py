@@ -22,7 +22,7 @@ from vcio.availability.models import (
     Monitor,
     MonitorKind,
 )
-from vcio.availability.models.monitors import MAX_INTERVAL_S, MIN_INTERVAL_S
+from vcio.availability.models.monitors import MAX_INTERVAL_S, MIN_INTERVAL_S, MONITOR_SETTINGS
 from vcio.availability.views.common import validate_status_spec, validate_target
 from vcio.core.models import Client, Department
 
@@ -127,24 +127,7 @@ class MonitorForm(_NamedErrorsForm):
 
     class Meta:
         model = Monitor
-        fields = [
-            "name",
-            "kind",
-            "target",
-            "enabled",
-            "interval_s",
-            "failures_to_down",
-            "timeout_s",
-            "http_method",
-            "expected_status",
-            "keyword",
-            "keyword_absent",
-            "follow_redirects",
-            "slow_ms",
-            "tls_warn_days",
-            "dns_record_type",
-            "dns_expected",
-        ]
+        fields = list(MONITOR_SETTINGS)
 
     def __init__(self, *args, client: Client, service: BusinessService, **kwargs) -> None:
         super().__init__(*args, **kwargs)

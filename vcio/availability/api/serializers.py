@@ -31,7 +31,7 @@ from vcio.availability.models import (
     Outage,
     SlaHours,
 )
-from vcio.availability.models.monitors import MAX_INTERVAL_S, MIN_INTERVAL_S
+from vcio.availability.models.monitors import MAX_INTERVAL_S, MIN_INTERVAL_S, MONITOR_SETTINGS
 from vcio.availability.models.services import Recurrence
 from vcio.availability.views.common import (
     STATE_LABELS,
@@ -188,22 +188,7 @@ class MonitorSerializer(ChildSerializer):
         fields = [
             "id",
             "service",
-            "name",
-            "kind",
-            "target",
-            "enabled",
-            "interval_s",
-            "failures_to_down",
-            "timeout_s",
-            "http_method",
-            "expected_status",
-            "keyword",
-            "keyword_absent",
-            "follow_redirects",
-            "slow_ms",
-            "tls_warn_days",
-            "dns_record_type",
-            "dns_expected",
+            *MONITOR_SETTINGS,
             "state",
             "state_changed_at",
             "last_checked_at",

@@ -31,6 +31,27 @@ class MonitorState(models.TextChoices):
     DOWN = "down", "Down"
 
 
+# What a user sets on a monitor (forms and API alike); the rest is the engine's state.
+MONITOR_SETTINGS = (
+    "name",
+    "kind",
+    "target",
+    "enabled",
+    "interval_s",
+    "failures_to_down",
+    "timeout_s",
+    "http_method",
+    "expected_status",
+    "keyword",
+    "keyword_absent",
+    "follow_redirects",
+    "slow_ms",
+    "tls_warn_days",
+    "dns_record_type",
+    "dns_expected",
+)
+
+
 class Monitor(ScopedRow):
     """One check of a service, run every ``interval_s`` seconds."""
 
