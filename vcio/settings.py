@@ -55,6 +55,8 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("VCIO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("VCIO_CSRF_TRUSTED_ORIGINS", [])
 PRACTICE_NAME = env_str("VCIO_PRACTICE_NAME", "vcio practice")
+# The practice's logo on reports (an SVG, PNG or JPEG file); empty: vcio's own mark.
+PRACTICE_LOGO = env_str("VCIO_PRACTICE_LOGO", "") or ""
 
 INSTALLED_APPS = [
     "vcio.core.admin_apps.VcioAdminConfig",
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
     "vcio.assets",
     "vcio.strategy",
     "vcio.availability",
+    "vcio.reviews",
 ]
 
 MIDDLEWARE = [

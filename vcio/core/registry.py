@@ -231,3 +231,95 @@ def committed_costs(client_ids: Iterable[int]) -> list[CommittedCost]:
     """Every registered source's committed costs of ``client_ids``."""
     ids = list(client_ids)
     return [cost for source in committed_cost_sources for cost in source.collect(ids)]
+
+
+# Reviews ------------------------------------------------------------------------
+
+REVIEW_KINDS = ("monthly", "qbr")
+
+
+@dataclass(frozen=True)
+class ReviewPeriod:
+    """What a review looks at: one client, the days it covers, and when the next one is.
+
+    ``start`` and ``end`` are both included, in the client's calendar.
+    ``next_review`` is when the following review is due (``None`` when no
+    cadence is set): "ends before the next review" means before that day.
+    ``today`` is the day the snapshot is taken, so demo and tests can go back
+    in time.
+    """
+
+    client_id: int
+    kind: str  # one of REVIEW_KINDS
+    start: Any  # datetime.date
+    end: Any  # datetime.date
+    today: Any  # datetime.date
+    next_review: Any = None  # datetime.date | None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One thing that changed since the previous review, in words a leader reads.
+
+    ``direction`` says whether it is good news for the client ("better"),
+    bad news ("worse") or neither ("neutral"); ``kind`` groups changes of one
+    sort (e.g. "recommendation.new", "sla.breach", "asset.support_ends").
+    """
+
+    section: str  # the report section's key it belongs to
+    kind: str
+    text: str
+    direction: Literal["better", "worse", "neutral"] = "neutral"
+    url: str = ""
+
+
+# changes(previous section data or None, current section data, period) -> changes
+ChangesFn = Callable[[dict[str, Any] | None, dict[str, Any], ReviewPeriod], list[Change]]
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """An app's part of the review: what it stores in the snapshot and how it reads.
+
+    ``collect(period)`` returns JSON-able data for one client (numbers,
+    strings, lists, dicts; dates as ISO strings), computed from rollups in a
+    fixed number of queries whatever the amount of raw history. It is
+    stored in the review's snapshot when the review is finalised, so a past
+    report reads as it did. ``changes(previous, current, period)`` compares
+    the data of two snapshots (``previous`` is ``None`` for a first review)
+    and returns what changed. ``template`` renders the data inside the HTML
+    and PDF report with ``data``, ``period`` and ``client`` in its context;
+    it must say "No data yet" when ``data`` is empty rather than fail.
+    """
+
+    key: str
+    title: str
+    collect: Callable[[ReviewPeriod], dict[str, Any]]
+    template: str
+    changes: ChangesFn | None = None
+    order: int = 100
+    kinds: tuple[str, ...] = REVIEW_KINDS
+    app: str = ""
+
+
+@dataclass(frozen=True)
+class SubScore:
+    """One part of a client's health: 0–100 (100 is healthy), and why."""
+
+    score: float | None  # None: no data, left out of the weighted composite
+    explanation: str
+
+
+@dataclass(frozen=True)
+class HealthComponent:
+    """A 0–100 sub-score an app computes for many clients at once (fixed queries)."""
+
+    key: str
+    label: str
+    weight: int
+    compute: Callable[[list[int]], dict[int, SubScore]]
+    app: str = ""
+
+
+report_sections = Registry("report section")
+health_components = Registry("health component")

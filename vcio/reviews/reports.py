@@ -1,0 +1,151 @@
+"""Review reports: one HTML document, read in the browser and printed to PDF by WeasyPrint.
+
+The report is rendered from a snapshot (live for a draft, stored for a
+finalised review) through each app's registered section template, so an app
+added later brings its section without a change here. A finalised review
+stores the rendered HTML; its PDF is printed from that stored HTML, so a
+past report reads exactly as it did, charts included (inline SVG).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import mimetypes
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from vcio.core.charts import line_chart
+from vcio.core.registry import report_sections
+from vcio.reviews.models import Review, ReviewStatus
+
+DEFAULT_LOGO = Path(__file__).parent / "static" / "reviews" / "logo.svg"
+HEALTH_TREND_REVIEWS = 8
+
+
+def logo_data_uri() -> str:
+    """The practice's logo inlined, so the stored report and its PDF need no file server."""
+    path = Path(settings.PRACTICE_LOGO) if settings.PRACTICE_LOGO else DEFAULT_LOGO
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raw, path = DEFAULT_LOGO.read_bytes(), DEFAULT_LOGO
+    mime = mimetypes.guess_type(path.name)[0] or "image/svg+xml"
+    return f"data:{mime};base64,{base64.b64encode(raw).decode()}"
+
+
+def health_trend(review: Review, score: float | None) -> list[tuple[datetime.date, float | None]]:
+    """The health score at the last finalised reviews up to this one, oldest first."""
+    earlier = (
+        Review.objects.filter(
+            client_id=review.client_id,
+            status=ReviewStatus.FINALISED,
+            period_end__lt=review.period_end,
+        )
+        .exclude(pk=review.pk)
+        .order_by("-period_end")
+        .values_list("period_end", "health_score")[: HEALTH_TREND_REVIEWS - 1]
+    )
+    points = list(reversed(list(earlier)))
+    points.append((review.period_end, score))
+    return points
+
+
+def health_chart(points: list[tuple[datetime.date, float | None]]) -> str:
+    if not any(score is not None for _, score in points):
+        return ""
+    return line_chart(
+        [day for day, _ in points],
+        [score for _, score in points],
+        title="Health score",
+        desc="The client's health score (0–100) at each review.",
+        target=80,
+        target_label="Healthy (80)",
+        width=640,
+        height=200,
+    )
+
+
+def render_sections(snap: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each section of the snapshot rendered by its app's template, in report order."""
+    stored = snap.get("sections", {})
+    rendered = []
+    for section in sorted(report_sections, key=lambda s: (s.order, s.key)):
+        if section.key not in stored:
+            continue
+        html = render_to_string(
+            section.template,
+            {"data": stored[section.key], "period": snap["period"], "client": snap["client"]},
+        )
+        rendered.append({"key": section.key, "title": section.title, "html": html})
+    return rendered
+
+
+def section_titles() -> dict[str, str]:
+    titles = {s.key: s.title for s in report_sections}
+    titles["figures"] = "Key figures"
+    return titles
+
+
+def grouped_changes(rows: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """Changes grouped by the section they belong to, in report order."""
+    titles = section_titles()
+    groups: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        groups.setdefault(row["section"], []).append(row)
+    return [{"title": titles.get(key, key), "changes": items} for key, items in groups.items()]
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string, safe inside a <style> element (page headers)."""
+    escaped = "".join(
+        ch if ch.isalnum() or ch in " .,-_&'()/" else f"\\{ord(ch):x} " for ch in text
+    )
+    return mark_safe(f'"{escaped}"')  # noqa: S308 - every other character is escaped above
+
+
+def report_context(review: Review, snap: dict[str, Any]) -> dict[str, Any]:
+    health = snap.get("health", {})
+    changes = snap.get("changes", [])
+    return {
+        "review": review,
+        "snap": snap,
+        "client_name": snap["client"]["name"],
+        "practice_name": settings.PRACTICE_NAME,
+        "css_practice": css_string(settings.PRACTICE_NAME),
+        "css_client": css_string(snap["client"]["name"]),
+        "logo": logo_data_uri(),
+        "title": f"{review.get_kind_display()} — {snap['period']['label']}",
+        "health": health,
+        "health_chart": health_chart(health_trend(review, health.get("score"))),
+        "changes": grouped_changes(changes),
+        "better": sum(1 for c in changes if c["direction"] == "better"),
+        "worse": sum(1 for c in changes if c["direction"] == "worse"),
+        "sections": render_sections(snap),
+        "decisions": snap.get("decisions", []),
+        "action_items": snap.get("action_items", []),
+        "summary": snap.get("summary", review.summary),
+        "generated": timezone.localtime(),
+        "is_final": review.is_final,
+    }
+
+
+def render_report(review: Review, snap: dict[str, Any] | None = None) -> str:
+    """The report as a complete HTML document (the stored one for a finalised review)."""
+    if snap is None and review.is_final and review.report_html:
+        return review.report_html
+    if snap is None:
+        snap = review.snapshot or {}
+    return render_to_string("reviews/report.html", report_context(review, snap))
+
+
+def pdf_bytes(html: str) -> bytes:
+    """The report printed by WeasyPrint: page numbers, practice and client on every page."""
+    from weasyprint import HTML  # imported late: it loads Pango, only needed for PDFs
+
+    return HTML(string=html, base_url=str(DEFAULT_LOGO.parent)).write_pdf()
