@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("vcio.assets.urls")),
     path("", include("vcio.strategy.urls")),
     path("", include("vcio.availability.urls")),
+    path("", include("vcio.reviews.urls")),
+    path("portal/", include("vcio.reviews.portal.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -40,6 +42,7 @@ urlpatterns = [
     path("api/", include("vcio.assets.api.urls")),
     path("api/", include("vcio.strategy.api.urls")),
     path("api/", include("vcio.availability.api.urls")),
+    path("api/", include("vcio.reviews.api.urls")),
     path("api/", include("vcio.core.api.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -7,7 +7,16 @@ def register() -> None:
     """Called once from AppConfig.ready(); each module registers its own pieces."""
     from importlib import import_module
 
-    for name in ("figures", "demo", "importing", "tabs", "recommendations", "costs"):
+    for name in (
+        "figures",
+        "demo",
+        "importing",
+        "tabs",
+        "recommendations",
+        "costs",
+        "review",
+        "dashboard",
+    ):
         try:
             module = import_module(f"vcio.assets.{name}")
         except ModuleNotFoundError as exc:

@@ -7,7 +7,16 @@ def register() -> None:
     """Called once from AppConfig.ready(); each module registers its own pieces."""
     from importlib import import_module
 
-    for name in ("engine", "alerts", "figures", "demo", "tabs", "recommendations"):
+    for name in (
+        "engine",
+        "alerts",
+        "figures",
+        "demo",
+        "tabs",
+        "recommendations",
+        "review",
+        "dashboard",
+    ):
         try:
             module = import_module(f"vcio.availability.{name}")
         except ModuleNotFoundError as exc:

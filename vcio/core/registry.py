@@ -323,3 +323,24 @@ class HealthComponent:
 
 report_sections = Registry("report section")
 health_components = Registry("health component")
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A panel of the practice dashboard, contributed by an app.
+
+    ``context(clients, user)`` receives the active clients the user may see
+    (a list, already scoped) and returns the template's context, in a fixed
+    number of queries whatever the number of clients; ``template`` renders
+    it. Panels show in ``order``.
+    """
+
+    key: str
+    title: str
+    template: str
+    context: Callable[[list[Any], Any], dict[str, Any]]
+    order: int = 100
+    app: str = ""
+
+
+dashboard_panels = Registry("dashboard panel")

@@ -7,7 +7,7 @@ def register() -> None:
     """Called once from AppConfig.ready(); each module registers its own pieces."""
     from importlib import import_module
 
-    for name in ("reminders", "demo", "tabs", "figures"):
+    for name in ("reminders", "demo", "tabs", "figures", "dashboard"):
         try:
             module = import_module(f"vcio.reviews.{name}")
         except ModuleNotFoundError as exc:

@@ -17,6 +17,7 @@ from vcio.core import audit
 from vcio.core.models import Department, ImportRun
 from vcio.core.tests.factories import make_token
 from vcio.core.tests.walker import Actor, World, iter_routes, walk
+from vcio.reviews.tests.factories import review_rows_for
 from vcio.strategy.tests.factories import strategy_rows_for
 
 
@@ -31,6 +32,7 @@ def isolation_world(acme, globex, alice, bob, carol, erin, tess, dave, gina) -> 
     asset_rows_for(acme, ACME_MARKER)  # an asset, a licence, a policy (and a shared EOL rule)
     availability_rows_for(acme, ACME_MARKER)  # services, monitors, results, outages, alerts
     strategy_rows_for(acme, ACME_MARKER)  # goals, KPIs, initiatives, recommendations, ...
+    review_rows_for(acme, ACME_MARKER, bob)  # reviews (final + draft), decisions, action items
     return World(
         victim_client=acme,
         victim_user=bob,
