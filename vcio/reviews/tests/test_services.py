@@ -41,7 +41,9 @@ def test_finalising_stores_snapshot_and_report_once(acme, bob):
 def test_what_changed_compares_figures_with_their_direction(acme, bob):
     value = {"v": 10}
     figures.register(
-        Figure("test.errors", "Open errors", lambda ids: {i: value["v"] for i in ids}, better="lower")
+        Figure(
+            "test.errors", "Open errors", lambda ids: {i: value["v"] for i in ids}, better="lower"
+        )
     )
     try:
         first = services.create_review(acme, "monthly", D(2026, 5, 1), D(2026, 5, 31), bob)
