@@ -69,3 +69,54 @@ def test_review_rows_factory_builds_every_model(acme, bob):
     rows = review_rows_for(acme, "MARK", bob)
     assert rows["final"].is_final and "MARK QBR summary" in rows["final"].report_html
     assert "MARK internal review note" not in rows["final"].report_html
+
+
+def _decision(review, kind, initiative=None, **caps):
+    from django.utils import timezone
+
+    from vcio.reviews.models import Decision
+
+    return Decision.objects.create(
+        client=review.client,
+        review=review,
+        kind=kind,
+        initiative=initiative,
+        decided_at=timezone.now(),
+        **caps,
+    )
+
+
+def test_decisions_are_applied_to_the_roadmap_when_finalising(acme, bob):
+    from vcio.strategy.tests.factories import InitiativeFactory
+
+    approve = InitiativeFactory(client=acme, title="Replace firewall", status="proposed")
+    defer = InitiativeFactory(client=acme, title="New ERP", status="proposed")
+    review = services.create_review(acme, "qbr", D(2026, 4, 1), D(2026, 6, 30), bob)
+    _decision(review, "approve", approve)
+    _decision(review, "defer", defer)
+    approve.refresh_from_db()
+    assert approve.status == "proposed"  # nothing moves before the review is final
+    review = services.finalise(review, bob, today=D(2026, 7, 10))
+    approve.refresh_from_db()
+    defer.refresh_from_db()
+    assert (approve.status, approve.approved_by) == ("approved", bob)
+    assert defer.status == "deferred"
+    outcomes = [d["outcome"] for d in review.snapshot["decisions"]]
+    assert outcomes == ["“Replace firewall” is now approved.", "“New ERP” is now deferred."]
+
+
+def test_a_decision_that_cannot_apply_refuses_the_whole_finalisation(acme, bob):
+    from vcio.strategy.tests.factories import InitiativeFactory
+
+    fine = InitiativeFactory(client=acme, title="Replace firewall", status="proposed")
+    finished = InitiativeFactory(client=acme, title="Old project", status="done")
+    review = services.create_review(acme, "qbr", D(2026, 4, 1), D(2026, 6, 30), bob)
+    _decision(review, "approve", fine)
+    _decision(review, "decline", finished)
+    with pytest.raises(ValidationError) as err:
+        services.finalise(review, bob, today=D(2026, 7, 10))
+    assert "Decline initiative: Old project" in str(err.value)
+    assert "cannot be applied" in str(err.value)
+    fine.refresh_from_db()
+    review.refresh_from_db()
+    assert fine.status == "proposed" and review.status == "draft" and review.snapshot is None
