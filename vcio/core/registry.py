@@ -312,12 +312,18 @@ class SubScore:
 
 @dataclass(frozen=True)
 class HealthComponent:
-    """A 0–100 sub-score an app computes for many clients at once (fixed queries)."""
+    """A 0–100 sub-score an app computes for many clients at once (fixed queries).
+
+    ``compute(client_ids, today)`` scores each client as of ``today`` (a
+    date; ``None`` means each client's own today). A review scores its
+    client as of its meeting day, so a review finalised late, or the demo's
+    past reviews, score the situation they reviewed, not the present.
+    """
 
     key: str
     label: str
     weight: int
-    compute: Callable[[list[int]], dict[int, SubScore]]
+    compute: Callable[[list[int], Any], dict[int, SubScore]]
     app: str = ""
 
 
@@ -344,3 +350,22 @@ class DashboardPanel:
 
 
 dashboard_panels = Registry("dashboard panel")
+
+
+def register_parts(package: str, names: Iterable[str]) -> None:
+    """Call ``register()`` of each module ``package.name`` that exists, in order.
+
+    Each app lists the modules that contribute its pieces (figures, demo,
+    review sections...) and calls this from ``AppConfig.ready()``; a part not
+    written yet is skipped, an error inside a part is not.
+    """
+    from importlib import import_module
+
+    for name in names:
+        try:
+            module = import_module(f"{package}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{package}.{name}":
+                raise
+            continue
+        module.register()

@@ -71,11 +71,29 @@ def figure_changes(previous: dict[str, Any] | None, current: dict[str, Any]) -> 
     return found
 
 
+def health_change(previous: dict[str, Any] | None, current: dict[str, Any]) -> list[Change]:
+    """The health score's move between two reviews, each scored as of its own day."""
+    old = _number(((previous or {}).get("health") or {}).get("score"))
+    new = _number((current.get("health") or {}).get("score"))
+    if old is None or new is None or old == new:
+        return []
+    rose = new > old
+    return [
+        Change(
+            section=FIGURES_SECTION,
+            kind="health",
+            text=f"Health score {'rose' if rose else 'fell'} from {format_value(old, '')} "
+            f"to {format_value(new, '')}.",
+            direction="better" if rose else "worse",
+        )
+    ]
+
+
 def what_changed(
     previous: dict[str, Any] | None, current: dict[str, Any], period: ReviewPeriod
 ) -> list[Change]:
-    """Every change between two snapshots: figures first, then each section's own."""
-    found = figure_changes(previous, current)
+    """Every change between two snapshots: health and figures first, then each section's own."""
+    found = health_change(previous, current) + figure_changes(previous, current)
     prev_sections = (previous or {}).get("sections", {})
     for section in sorted(report_sections, key=lambda s: (s.order, s.key)):
         if section.changes is None or section.key not in current.get("sections", {}):

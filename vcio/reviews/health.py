@@ -33,15 +33,16 @@ def composite(parts: list[dict[str, Any]]) -> float | None:
     return round(sum(p["score"] * p["weight"] for p in scored) / total, 1)
 
 
-def health_of(client_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+def health_of(client_ids: Iterable[int], today: Any = None) -> dict[int, dict[str, Any]]:
     """``{client_id: {"score", "band", "components": [...]}}`` for many clients.
 
     One call per registered component, so the number of queries does not
-    grow with the number of clients. The result is JSON-able: it is stored
+    grow with the number of clients. ``today`` (a date) scores as of that
+    day; ``None``, as of each client's own today. The result is JSON-able: it is stored
     in snapshots as it is.
     """
     ids = list(client_ids)
-    computed = [(c, c.compute(ids)) for c in health_components]
+    computed = [(c, c.compute(ids, today)) for c in health_components]
     result: dict[int, dict[str, Any]] = {}
     for cid in ids:
         parts = []

@@ -21,6 +21,7 @@ from vcio.core.registry import ReviewPeriod, compute_figures, figures, report_se
 from vcio.reviews.health import health_of
 
 SNAPSHOT_VERSION = 1
+HEALTH_FIGURE = "reviews.health"
 
 
 def jsonable(value: Any) -> Any:
@@ -49,7 +50,10 @@ def take(client: Client, period: ReviewPeriod) -> dict[str, Any]:
     The number of queries is fixed by the number of registered figures,
     components and sections, never by the amount of data behind them.
     """
-    values = compute_figures([client.pk])
+    # The live health figure is left out: the snapshot keeps the health score as
+    # of the review's day below, and what_changed compares that one.
+    chosen = [f for f in figures if f.key != HEALTH_FIGURE]
+    values = compute_figures([client.pk], [f.key for f in chosen])
     figs = {
         f.key: {
             "label": f.label,
@@ -58,7 +62,7 @@ def take(client: Client, period: ReviewPeriod) -> dict[str, Any]:
             "app": f.app,
             "value": values[f.key].get(client.pk),
         }
-        for f in figures
+        for f in chosen
     }
     sections = {s.key: s.collect(period) for s in sections_for(period.kind)}
     return jsonable(
@@ -77,7 +81,7 @@ def take(client: Client, period: ReviewPeriod) -> dict[str, Any]:
             },
             "client": {"name": client.name, "currency": client.currency},
             "figures": figs,
-            "health": health_of([client.pk])[client.pk],
+            "health": health_of([client.pk], period.today)[client.pk],
             "sections": sections,
         }
     )
