@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
+from vcio.core.registry import register_parts
+
 
 def register() -> None:
     """Called once from AppConfig.ready(); each module registers its own pieces."""
-    from importlib import import_module
-
-    for name in (
-        "engine",
-        "alerts",
-        "figures",
-        "demo",
-        "tabs",
-        "recommendations",
-        "review",
-        "dashboard",
-    ):
-        try:
-            module = import_module(f"vcio.availability.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"vcio.availability.{name}":
-                raise
-            continue  # that part is not written yet
-        module.register()
+    register_parts(
+        "vcio.availability",
+        (
+            "engine",
+            "alerts",
+            "figures",
+            "demo",
+            "tabs",
+            "recommendations",
+            "review",
+            "dashboard",
+        ),
+    )

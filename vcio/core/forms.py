@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -15,6 +19,50 @@ from vcio.core.roles import PRACTICE_WIDE_ROLES, Perm, Role
 # Roles granted per client from the members page; owners and admins are
 # practice-wide and managed in the Django admin.
 CLIENT_GRANTABLE_ROLES = [(r.value, r.label) for r in Role if r not in PRACTICE_WIDE_ROLES]
+
+
+NOT_A_DATE = "“%(value)s” is not a date: use YYYY-MM-DD."
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DayField(forms.DateField):
+    """A date field (a date picker) whose "not a date" message quotes what was typed."""
+
+    widget = DATE_INPUT
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        try:
+            return super().to_python(value)
+        except ValidationError as exc:
+            if exc.code != "invalid":
+                raise
+            raise ValidationError(
+                NOT_A_DATE, code="invalid", params={"value": str(value)[:50]}
+            ) from None
+
+
+# The largest primary key any of our databases stores (a signed 64-bit integer).
+MAX_PK = 2**63 - 1
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows that refuses ids no database could hold.
+
+    Django hands the typed ids to an ``__in`` lookup, where SQLite raises
+    OverflowError on a 20-digit number: that must be the user's error (a
+    400 naming the value), not a server error.
+    """
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk).strip()
+            if not text.isdigit() or not 0 < int(text) <= MAX_PK:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": text[:30]},
+                )
+        return super()._check_values(value)
 
 
 class ClientForm(forms.ModelForm):

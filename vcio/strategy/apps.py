@@ -9,13 +9,8 @@ class StrategyConfig(AppConfig):
 
     def ready(self) -> None:
         # Periodic jobs, demo data and the client tabs, through core's registries only.
-        from importlib import import_module
+        from vcio.core.registry import register_parts
 
-        for name in ("recommend", "kpis", "demo", "tabs", "review", "dashboard"):
-            try:
-                module = import_module(f"vcio.strategy.{name}")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"vcio.strategy.{name}":
-                    raise
-                continue  # that part is not written yet
-            module.register()
+        register_parts(
+            "vcio.strategy", ("recommend", "kpis", "demo", "tabs", "review", "dashboard")
+        )

@@ -12,12 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
+from vcio.core.forms import DATE_INPUT, DayField
 from vcio.core.models import Client, Contact, Department
 from vcio.core.registry import MONEY, figures
 from vcio.strategy.models import BusinessGoal, GoalStatus, Kpi, Priority
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-NOT_A_DATE = "“%(value)s” is not a date: use YYYY-MM-DD."
+DATE = DATE_INPUT
 
 
 class NumberField(forms.DecimalField):
@@ -34,20 +34,6 @@ class NumberField(forms.DecimalField):
                 "%(label)s: “%(value)s” is not a number, e.g. 95 or 99.5.",
                 code="invalid",
                 params={"label": label, "value": str(value)[:50]},
-            ) from None
-
-
-class DayField(forms.DateField):
-    """A date field whose "not a date" message quotes what was typed."""
-
-    def to_python(self, value: Any) -> datetime.date | None:
-        try:
-            return super().to_python(value)
-        except ValidationError as exc:
-            if exc.code != "invalid":
-                raise
-            raise ValidationError(
-                NOT_A_DATE, code="invalid", params={"value": str(value)[:50]}
             ) from None
 
 

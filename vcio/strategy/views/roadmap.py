@@ -210,7 +210,7 @@ class MoveView(ClientMixin, generic.View):
 def _refuse(request, client, text: str) -> HttpResponse:
     return render(
         request,
-        "strategy/refused.html",
+        "core/refused.html",
         {
             "client": client,
             "message": text,
