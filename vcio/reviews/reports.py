@@ -57,7 +57,8 @@ def health_trend(review: Review, score: float | None) -> list[tuple[datetime.dat
 
 
 def health_chart(points: list[tuple[datetime.date, float | None]]) -> str:
-    if not any(score is not None for _, score in points):
+    """The trend as an inline SVG line chart ("" until two reviews have a score: no trend yet)."""
+    if sum(1 for _, score in points if score is not None) < 2:
         return ""
     return line_chart(
         [day for day, _ in points],
@@ -109,9 +110,35 @@ def css_string(text: str) -> str:
     return mark_safe(f'"{escaped}"')  # noqa: S308 - every other character is escaped above
 
 
+def day_text(value: Any) -> str:
+    """An ISO date read back from a snapshot as a leader reads it: "30 Jun 2026" ("" if none)."""
+    if not value:
+        return ""
+    try:
+        day = datetime.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return f"{day.day} {day:%b %Y}"
+
+
+def agenda_rows(items: list[dict[str, Any]], today: Any) -> list[dict[str, Any]]:
+    """The stored action items with their due date in words and whether they are late."""
+    return [
+        {
+            **item,
+            "due_text": day_text(item.get("due_date")),
+            "late": item.get("status") == "open"
+            and bool(item.get("due_date"))
+            and str(item["due_date"]) < str(today or ""),
+        }
+        for item in items
+    ]
+
+
 def report_context(review: Review, snap: dict[str, Any]) -> dict[str, Any]:
     health = snap.get("health", {})
     changes = snap.get("changes", [])
+    period = snap.get("period", {})
     return {
         "review": review,
         "snap": snap,
@@ -128,7 +155,10 @@ def report_context(review: Review, snap: dict[str, Any]) -> dict[str, Any]:
         "worse": sum(1 for c in changes if c["direction"] == "worse"),
         "sections": render_sections(snap),
         "decisions": snap.get("decisions", []),
-        "action_items": snap.get("action_items", []),
+        "action_items": agenda_rows(snap.get("action_items", []), period.get("today")),
+        "covers": f"{day_text(period.get('start'))} – {day_text(period.get('end'))}",
+        "next_review": day_text(period.get("next_review")),
+        "open_items": sum(1 for a in snap.get("action_items", []) if a.get("status") == "open"),
         "summary": snap.get("summary", review.summary),
         "generated": timezone.localtime(),
         "is_final": review.is_final,
@@ -149,3 +179,12 @@ def pdf_bytes(html: str) -> bytes:
     from weasyprint import HTML  # imported late: it loads Pango, only needed for PDFs
 
     return HTML(string=html, base_url=str(DEFAULT_LOGO.parent)).write_pdf()
+
+
+def report_of(review: Review) -> str:
+    """The report of ``review`` as a complete HTML document: stored once final, live before."""
+    if review.is_final:
+        return render_report(review)
+    from vcio.reviews import services  # services renders reports when finalising
+
+    return render_report(review, services.report_snapshot(review))

@@ -17,12 +17,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from vcio.core import audit
-from vcio.core.models import Client
+from vcio.core.models import AuditEvent, Client
 from vcio.core.registry import ReviewPeriod
 from vcio.reviews import cadence, changes, decisions, snapshot
 from vcio.reviews.models import (
     ActionItem,
     ActionItemStatus,
+    Decision,
     Review,
     ReviewKind,
     ReviewStatus,
@@ -253,3 +254,147 @@ def finalise(review: Review, user: Any, today: datetime.date | None = None) -> R
         locked.save()
         audit.record_update(user, locked, before)
     return locked
+
+
+# Edits while the review is open: every one guarded, validated and audited ------------------
+
+# The fields of a review a consultant may change while it is open.
+EDITABLE_FIELDS = ("summary", "internal_notes", "meeting_date")
+
+
+def update_review(review: Review, user: Any, **fields: Any) -> Review:
+    """Change the summary, internal notes or meeting date of an open review (audited)."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"{', '.join(sorted(unknown))} cannot be changed here.")
+    with transaction.atomic():
+        locked = Review.objects.select_for_update().select_related("finalised_by").get(pk=review.pk)
+        guard_editable(locked)
+        before = audit.snapshot(locked)
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=[*fields, "updated_at"])
+        _record_redacted_update(user, locked, before)
+    for name in fields:
+        setattr(review, name, getattr(locked, name))
+    return locked
+
+
+# Kept out of the audit log's text: the client's own people can read that log.
+REDACTED_FIELDS = ("internal_notes",)
+
+
+def _record_redacted_update(user: Any, review: Review, before: dict[str, Any]) -> None:
+    """Audit a review's change, saying internal notes changed without copying them."""
+    changes = audit.diff(before, audit.snapshot(review))
+    for name in REDACTED_FIELDS:
+        if name in changes:
+            changes[name] = ["(internal)", "(internal, changed)"]
+    if changes:
+        audit.record(user, review, AuditEvent.Action.UPDATE, changes)
+
+
+def add_decision(review: Review, user: Any, **fields: Any) -> Decision:
+    """Record a decision taken in ``review``; applied to the roadmap when it is finalised."""
+    guard_editable(review)
+    decision = Decision(
+        client=review.client,
+        review=review,
+        decided_by=user,
+        decided_at=timezone.now(),
+        **fields,
+    )
+    decision.full_clean()
+    with transaction.atomic():
+        decision.save()
+        audit.record_create(user, decision)
+    return decision
+
+
+def guard_decision(decision: Decision) -> None:
+    """Refuse changing a decision of a finalised review, or one already applied."""
+    if decision.review_id:
+        guard_editable(decision.review)
+    if decision.applied_at:
+        raise ValidationError(f"The decision “{decision}” was already applied: {decision.outcome}")
+
+
+def delete_decision(decision: Decision, user: Any) -> None:
+    """Remove a decision recorded by mistake in an open review (audited)."""
+    guard_decision(decision)
+    with transaction.atomic():
+        audit.record_delete(user, decision)
+        decision.delete()
+
+
+def add_action_item(review: Review, user: Any, **fields: Any) -> ActionItem:
+    """An action item raised in ``review``: on every agenda until done."""
+    guard_editable(review)
+    item = ActionItem(client=review.client, review=review, **fields)
+    item.full_clean()
+    with transaction.atomic():
+        item.save()
+        audit.record_create(user, item)
+    return item
+
+
+def complete_action_item(item: ActionItem, review: Review, user: Any) -> ActionItem:
+    """Mark ``item`` done during ``review`` (an open review whose agenda holds it)."""
+    guard_editable(review)
+    if item.client_id != review.client_id:
+        raise ValidationError("This action item belongs to another client.")
+    if item.status == ActionItemStatus.DONE:
+        raise ValidationError(f"“{item.title}” is already done.")
+    before = audit.snapshot(item)
+    with transaction.atomic():
+        item.status = ActionItemStatus.DONE
+        item.done_at = timezone.now()
+        item.save(update_fields=["status", "done_at"])
+        audit.record_update(user, item, before)
+    return item
+
+
+def update_decision(decision: Decision, user: Any, **fields: Any) -> Decision:
+    """Change a decision not yet applied, of an open review (validated, audited)."""
+    guard_decision(decision)
+    before = audit.snapshot(decision)
+    for name, value in fields.items():
+        setattr(decision, name, value)
+    decision.full_clean()
+    with transaction.atomic():
+        decision.save()
+        audit.record_update(user, decision, before)
+    return decision
+
+
+def update_action_item(item: ActionItem, user: Any, **fields: Any) -> ActionItem:
+    """Change an action item; once its review is finalised, only marking it done is allowed.
+
+    An item raised in a finalised review stays on later agendas until done, so
+    it can still be ticked off; its title, owner and due date are what that
+    review recorded.
+    """
+    marking_done = set(fields) <= {"status"} and fields.get("status") == ActionItemStatus.DONE
+    if item.review_id and not marking_done:
+        guard_editable(item.review)
+    before = audit.snapshot(item)
+    for name, value in fields.items():
+        setattr(item, name, value)
+    if item.status == ActionItemStatus.DONE and item.done_at is None:
+        item.done_at = timezone.now()
+    elif item.status == ActionItemStatus.OPEN:
+        item.done_at = None
+    item.full_clean()
+    with transaction.atomic():
+        item.save()
+        audit.record_update(user, item, before)
+    return item
+
+
+def delete_action_item(item: ActionItem, user: Any) -> None:
+    """Remove an action item raised by mistake in an open review (audited)."""
+    if item.review_id:
+        guard_editable(item.review)
+    with transaction.atomic():
+        audit.record_delete(user, item)
+        item.delete()
