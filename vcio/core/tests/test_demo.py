@@ -58,5 +58,8 @@ def test_logins_are_printed_after_the_demo_was_loaded(db):
 def test_demo_logins_work(client, db):
     load()
     assert client.login(username="carol", password="vcio-demo")
-    page = client.get("/").content.decode()
+    # A client executive lands on the client portal, on their own client.
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == "/portal/acme/"
+    page = response.content.decode()
     assert "Acme Manufacturing" in page and "Globex" not in page.split("<main")[1]

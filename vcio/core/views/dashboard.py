@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
 
+from vcio.core.access import access_for
 from vcio.core.filters import ClientFilter
 from vcio.core.models import Client
-from vcio.core.registry import compute_figures, summary_figures
+from vcio.core.registry import compute_figures, dashboard_panels, summary_figures
+from vcio.core.roles import CLIENT_ROLES
 
 
 def client_rows(clients: list[Client]) -> tuple[list, list[dict]]:
@@ -19,14 +25,47 @@ def client_rows(clients: list[Client]) -> tuple[list, list[dict]]:
     return figs, rows
 
 
+def is_client_user(user: Any) -> bool:
+    """True when every role the user holds is a client role (an executive or an editor)."""
+    access = access_for(user)
+    roles = set(access.client_roles.values())
+    return bool(roles) and not access.practice_perms and roles <= CLIENT_ROLES
+
+
+def portal_url() -> str | None:
+    """The client portal's address, if an app provides one (core never imports it)."""
+    try:
+        return reverse("portal:home")
+    except NoReverseMatch:
+        return None
+
+
+def panels(request: HttpRequest, clients: list[Client]) -> list[dict[str, str]]:
+    """Every registered dashboard panel rendered with its context, in order."""
+    rendered = []
+    for panel in sorted(dashboard_panels, key=lambda p: (p.order, p.key)):
+        ctx = panel.context(clients, request.user)
+        html = render_to_string(panel.template, ctx, request=request)
+        rendered.append({"key": panel.key, "title": panel.title, "html": html})
+    return rendered
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    # A client's leaders have no practice to run: their home is the client portal.
+    if is_client_user(request.user) and (url := portal_url()):
+        return redirect(url)
     clients = list(Client.objects.for_user(request.user).filter(is_active=True))
     figs, rows = client_rows(clients)
     return render(
         request,
         "core/dashboard.html",
-        {"figures": figs, "rows": rows, "total_fees": sum(c.monthly_fee for c in clients)},
+        {
+            "figures": figs,
+            "rows": rows,
+            "total_fees": sum(c.monthly_fee for c in clients),
+            "panels": panels(request, clients),
+        },
     )
 
 
