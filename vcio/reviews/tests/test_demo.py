@@ -1,0 +1,35 @@
+"""The demo's reviews: four finalised per client, with decisions applied and real changes."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+from django.core.management import call_command
+
+from vcio.core.models import Client
+from vcio.reviews.models import Decision, Review
+
+
+def test_each_demo_client_has_four_finalised_reviews_with_content(db):
+    call_command("demo", "--quiet", stdout=StringIO())
+    for client in Client.objects.all():
+        final = list(Review.objects.filter(client=client, status="finalised"))
+        assert len(final) == 4, client
+        assert {r.kind for r in final} == {"monthly", "qbr"}, client
+        assert all(r.report_html and r.health_score is not None for r in final)
+        # Later reviews found real changes, in both directions over the four.
+        later = sorted(final, key=lambda r: r.period_end)[1:]
+        directions = {c["direction"] for r in later for c in r.snapshot["changes"]}
+        assert {"better", "worse"} <= directions, client
+        # The next review is prepared as a draft.
+        assert Review.objects.filter(client=client, status="draft").count() == 1
+    applied = Decision.objects.filter(kind="approve", applied_at__isnull=False)
+    assert applied.exists()
+    assert all(d.initiative.status != "proposed" for d in applied)
+
+
+def test_loading_the_demo_twice_adds_no_review(db):
+    call_command("demo", "--quiet", stdout=StringIO())
+    count = Review.objects.count()
+    call_command("demo", "--quiet", stdout=StringIO())
+    assert Review.objects.count() == count
