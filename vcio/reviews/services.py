@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from vcio.core import audit
-from vcio.core.models import AuditEvent, Client
+from vcio.core.models import Client
 from vcio.core.registry import ReviewPeriod
 from vcio.reviews import cadence, changes, decisions, snapshot
 from vcio.reviews.models import (
@@ -274,24 +274,11 @@ def update_review(review: Review, user: Any, **fields: Any) -> Review:
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.save(update_fields=[*fields, "updated_at"])
-        _record_redacted_update(user, locked, before)
+        # The audit pages and API hide internal notes from the client's own people.
+        audit.record_update(user, locked, before)
     for name in fields:
         setattr(review, name, getattr(locked, name))
     return locked
-
-
-# Kept out of the audit log's text: the client's own people can read that log.
-REDACTED_FIELDS = ("internal_notes",)
-
-
-def _record_redacted_update(user: Any, review: Review, before: dict[str, Any]) -> None:
-    """Audit a review's change, saying internal notes changed without copying them."""
-    changes = audit.diff(before, audit.snapshot(review))
-    for name in REDACTED_FIELDS:
-        if name in changes:
-            changes[name] = ["(internal)", "(internal, changed)"]
-    if changes:
-        audit.record(user, review, AuditEvent.Action.UPDATE, changes)
 
 
 def add_decision(review: Review, user: Any, **fields: Any) -> Decision:
