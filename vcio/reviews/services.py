@@ -268,7 +268,11 @@ def update_review(review: Review, user: Any, **fields: Any) -> Review:
     if unknown:
         raise ValidationError(f"{', '.join(sorted(unknown))} cannot be changed here.")
     with transaction.atomic():
-        locked = Review.objects.select_for_update().select_related("finalised_by").get(pk=review.pk)
+        locked = (
+            Review.objects.select_for_update(of=("self",))
+            .select_related("finalised_by")
+            .get(pk=review.pk)
+        )
         guard_editable(locked)
         before = audit.snapshot(locked)
         for name, value in fields.items():
