@@ -252,15 +252,50 @@ def _payload(route: Route, world: World) -> dict:
     return data
 
 
-def check_actor(route: Route, url: str, actor: Actor, world: World) -> list[Finding]:
+@dataclass
+class Ledger:
+    """What the walk keeps between requests: the victim's rows and one browser per actor.
+
+    The victim's rows as they stand, so each write is compared once, to the
+    last state: taking the fingerprint before *and* after every write doubled
+    the walk's cost. One test client per actor, logged in once: a new client
+    per request loaded the whole middleware stack (WhiteNoise scans the
+    static files) for each of thousands of requests.
+    """
+
+    state: list[tuple[str, list]] | None = None
+    clients: dict[str, HttpClient] = field(default_factory=dict)
+
+    def http(self, name: str, user: Any = None) -> HttpClient:
+        """The test client of ``name`` (logged in as ``user`` when given), made once."""
+        if name not in self.clients:
+            self.clients[name] = HttpClient(raise_request_exception=False)
+        http = self.clients[name]
+        if user is not None and "_auth_user_id" not in http.session:
+            http.force_login(user)  # first use, or a walked logout route logged it out
+        return http
+
+    def changed(self, world: World) -> bool:
+        """Whether the victim's rows differ from the last state (which becomes the new one)."""
+        now = fingerprint(world)
+        moved = self.state is not None and now != self.state
+        self.state = now
+        return moved
+
+
+def check_actor(
+    route: Route, url: str, actor: Actor, world: World, ledger: Ledger | None = None
+) -> list[Finding]:
     """Try every method on ``url`` as ``actor``; return what went wrong."""
     findings: list[Finding] = []
+    ledger = ledger or Ledger()
+    if ledger.state is None:
+        ledger.changed(world)  # the starting state
     if actor.token and not route.is_api:
         return findings
+    session_user = actor.user if not actor.token else None
+    http = ledger.http(actor.name, session_user)
     if route.is_admin and not actor.is_staff:
-        http = HttpClient(raise_request_exception=False)
-        if actor.user is not None:
-            http.force_login(actor.user)
         r = http.get(url)
         if not (
             r.status_code in (302, 403, 404)
@@ -272,10 +307,7 @@ def check_actor(route: Route, url: str, actor: Actor, world: World) -> list[Find
     shared = route.model is not None and not is_owned(route.model)
     aimed = "client" in route.params or (not shared and bool(set(route.params) - {"format"}))
     for method in ("get",) + WRITE_METHODS:
-        http = HttpClient(raise_request_exception=False)
-        if actor.user is not None and not actor.token:
-            http.force_login(actor.user)
-        before = fingerprint(world) if method != "get" else None
+        http = ledger.http(actor.name, session_user)
         data = _payload(route, world) if method != "get" else None
         r = _request(http, actor, method, url, route, data)
         body = _body(r)
@@ -290,15 +322,17 @@ def check_actor(route: Route, url: str, actor: Actor, world: World) -> list[Find
                     url, actor.name, method, f"answered {r.status_code} on another client's data"
                 )
             )
-        if before is not None and fingerprint(world) != before:
+        if method != "get" and ledger.changed(world):
             findings.append(Finding(url, actor.name, method, "changed the victim's data"))
             break  # later methods would only repeat the finding
     return findings
 
 
-def check_anonymous(route: Route, url: str, world: World) -> list[Finding]:
+def check_anonymous(
+    route: Route, url: str, world: World, ledger: Ledger | None = None
+) -> list[Finding]:
     """Anonymous users: login page (web) or 401 (API), except on public routes."""
-    http = HttpClient(raise_request_exception=False)
+    http = (ledger or Ledger()).http("anonymous")
     r = http.get(url)
     body = _body(r)
     findings = []
@@ -322,11 +356,11 @@ def check_anonymous(route: Route, url: str, world: World) -> list[Finding]:
     return findings
 
 
-def check_owner_reaches(route: Route, url: str, world: World) -> list[Finding]:
+def check_owner_reaches(
+    route: Route, url: str, world: World, ledger: Ledger | None = None
+) -> list[Finding]:
     """The practice owner can open every page: no 500, so the walk means something."""
-    http = HttpClient(raise_request_exception=False)
-    http.force_login(world.owner)
-    r = http.get(url)
+    r = (ledger or Ledger()).http("owner", world.owner).get(url)
     if r.status_code >= 500:
         return [Finding(url, "owner", "get", f"server error {r.status_code}")]
     return []
@@ -340,14 +374,15 @@ def walk(
 ) -> list[Finding]:
     """Every finding over every route; an empty list means isolation holds."""
     findings: list[Finding] = []
+    ledger = Ledger()
     for route in iter_routes(urlconf):
         url = fill(route, world)
         if url is None:
             continue
         if on_route:
             on_route(route)
-        findings += check_owner_reaches(route, url, world)
-        findings += check_anonymous(route, url, world)
+        findings += check_owner_reaches(route, url, world, ledger)
+        findings += check_anonymous(route, url, world, ledger)
         for actor in attackers:
-            findings += check_actor(route, url, actor, world)
+            findings += check_actor(route, url, actor, world, ledger)
     return findings
