@@ -32,7 +32,7 @@ def month_breaches(
     Worst first (lowest availability). Three queries for all the services.
     """
     # sla's multi-period loader: each client's month is cut in its own time zone.
-    reports = sla._reports(services, _this_month, now)
+    reports = sla.services_reports(services, _this_month, now)
     found = [(s, reports[s.pk][0]) for s in services if reports.get(s.pk)]
     breached = [(s, r) for s, r in found if r.breach]
     return sorted(breached, key=lambda sr: (sr[1].availability_pct or 0.0, sr[0].name))

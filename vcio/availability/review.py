@@ -159,7 +159,7 @@ def _evidence(
     if not breached:
         return []
     until = min(finish, now)
-    outages, windows = sla._load([s.pk for s in breached], begin, until)
+    outages, windows = sla.load_spans([s.pk for s in breached], begin, until)
     rows = []
     for service in breached:
         counted = sla.sla_time(service, begin, until, tz, windows[service.pk])
@@ -200,7 +200,7 @@ def collect(period: ReviewPeriod) -> dict[str, Any]:
     tz = sla.zone(client.time_zone)
     periods = _periods(period, tz)
     now = _now(period, tz)
-    reports = sla._reports(services, lambda _client, _now: periods, now)
+    reports = sla.services_reports(services, lambda _client, _now: periods, now)
     rows = [_service_row(s, reports[s.pk]) for s in services]
     breached = [s for s, row in zip(services, rows, strict=True) if row["breach"]]
     return {

@@ -395,7 +395,7 @@ def _clients(services: list[BusinessService]) -> dict[int, dict[str, Any]]:
     return {row["id"]: row for row in rows}
 
 
-def _load(
+def load_spans(
     ids: list[int], first: datetime.datetime, last: datetime.datetime
 ) -> tuple[dict[int, list[OutageSpan]], dict[int, list[MaintenanceWindow]]]:
     """The services' outages and maintenance windows touching [first, last): two queries."""
@@ -422,7 +422,7 @@ def _load(
     return outages, windows
 
 
-def _reports(
+def services_reports(
     services: Iterable[BusinessService],
     periods_of: Callable[[dict[str, Any], datetime.datetime], list[Period]],
     now: datetime.datetime | None,
@@ -444,7 +444,7 @@ def _reports(
     if not spans:
         return {s.pk: [] for s in services}
     last = min(max(p[1] for p in spans), now)
-    outages, windows = _load(list(periods), min(p[0] for p in spans), last)
+    outages, windows = load_spans(list(periods), min(p[0] for p in spans), last)
     result: dict[int, list[SlaReport]] = {}
     for service in services:
         tz = zone(clients[service.client_id]["time_zone"])
@@ -474,7 +474,7 @@ def services_sla(
 
     Three queries whatever the number of services (see ``_reports``).
     """
-    reports = _reports(services, lambda _client, _now: [(start, end, label)], now)
+    reports = services_reports(services, lambda _client, _now: [(start, end, label)], now)
     return {pk: found[0] for pk, found in reports.items()}
 
 
@@ -502,7 +502,7 @@ def monthly(
         days = [add_months(today, -n) for n in range(months - 1, -1, -1)]
         return [month_period(d.year, d.month, client["time_zone"]) for d in days]
 
-    return _reports([service], periods, now)[service.pk]
+    return services_reports([service], periods, now)[service.pk]
 
 
 def _quarters(count: int) -> Callable[[dict[str, Any], datetime.datetime], list[Period]]:
@@ -524,11 +524,11 @@ def by_quarter(
 
     Returns a list of SlaReport; the current quarter is ``partial``.
     """
-    return _reports([service], _quarters(quarters), now)[service.pk]
+    return services_reports([service], _quarters(quarters), now)[service.pk]
 
 
 def this_quarter(
     services: Iterable[BusinessService], now: datetime.datetime | None = None
 ) -> dict[int, SlaReport]:
     """Each service's SLA over its own client's current fiscal quarter: three queries."""
-    return {pk: found[0] for pk, found in _reports(services, _quarters(1), now).items()}
+    return {pk: found[0] for pk, found in services_reports(services, _quarters(1), now).items()}
