@@ -17,28 +17,12 @@ from rest_framework import serializers
 
 from vcio.assets import lifecycle, services
 from vcio.assets.models import Asset, EolRule, Licence, LifecyclePolicy
-from vcio.core.api.serializers import ClientOwnedSerializer, DepartmentField, _request_user
-from vcio.core.models import Client, Contact
-from vcio.core.roles import Perm
-
-
-class ContactField(serializers.PrimaryKeyRelatedField):
-    """A contact by id, chosen among the contacts the request's user may see."""
-
-    default_error_messages = {
-        "does_not_exist": "no contact with id {pk_value} that you can access",
-        "incorrect_type": "give a contact id (a number), not {data_type}",
-    }
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("queryset", Contact.objects.none())
-        super().__init__(**kwargs)
-
-    def get_queryset(self) -> QuerySet:
-        user = _request_user(self)
-        if user is None:
-            return Contact.objects.none()
-        return Contact.objects.for_user(user, Perm.VIEW)
+from vcio.core.api.serializers import (
+    ClientOwnedSerializer,
+    ContactField,
+    DepartmentField,
+)
+from vcio.core.models import Client
 
 
 def same_client(attrs: dict[str, Any], serializer: ClientOwnedSerializer, *names: str) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Choices, QuerySet
+from django.db.models import Choices
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -39,8 +39,11 @@ from vcio.availability.views.common import (
     validate_status_spec,
     validate_target,
 )
-from vcio.core.api.serializers import ClientOwnedSerializer, DepartmentField, _request_user
-from vcio.core.roles import Perm
+from vcio.core.api.serializers import (
+    ClientOwnedSerializer,
+    DepartmentField,
+    ScopedPkField,
+)
 
 
 def named_choices(choices: type[Choices], component: str) -> type[serializers.ChoiceField]:
@@ -55,42 +58,12 @@ MonitorStateField = named_choices(MonitorState, "MonitorStateEnum")
 ChannelKindField = named_choices(AlertChannel.Kind, "AlertChannelKindEnum")
 
 
-class ServiceField(serializers.PrimaryKeyRelatedField):
-    """A business service by id, among those the request's user may see."""
-
-    default_error_messages = {
-        "does_not_exist": "no service with id {pk_value} that you can access",
-        "incorrect_type": "give a service id (a number), not {data_type}",
-    }
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("queryset", BusinessService.objects.none())
-        super().__init__(**kwargs)
-
-    def get_queryset(self) -> QuerySet:
-        user = _request_user(self)
-        if user is None:
-            return BusinessService.objects.none()
-        return BusinessService.objects.for_user(user, Perm.VIEW)
+class ServiceField(ScopedPkField):
+    model, noun = BusinessService, "service"
 
 
-class AssetField(serializers.PrimaryKeyRelatedField):
-    """An asset by id, among those the request's user may see."""
-
-    default_error_messages = {
-        "does_not_exist": "no asset with id {pk_value} that you can access",
-        "incorrect_type": "give an asset id (a number), not {data_type}",
-    }
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("queryset", Asset.objects.none())
-        super().__init__(**kwargs)
-
-    def get_queryset(self) -> QuerySet:
-        user = _request_user(self)
-        if user is None:
-            return Asset.objects.none()
-        return Asset.objects.for_user(user, Perm.VIEW)
+class AssetField(ScopedPkField):
+    model, noun = Asset, "asset"
 
 
 def _refused(field: str, exc: ValidationError) -> serializers.ValidationError:

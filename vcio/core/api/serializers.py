@@ -55,23 +55,42 @@ class ClientSlugField(serializers.SlugRelatedField):
         return Client.objects.for_user(user, Perm.VIEW)
 
 
-class DepartmentField(serializers.PrimaryKeyRelatedField):
-    """A department by id, chosen among the departments the request's user may see."""
+class ScopedPkField(serializers.PrimaryKeyRelatedField):
+    """A row of ``model`` by id, chosen among the rows the request's user may see.
 
-    default_error_messages = {
-        "does_not_exist": "no department with id {pk_value} that you can access",
-        "incorrect_type": "give a department id (a number), not {data_type}",
-    }
+    Subclasses name the ``model`` and the ``noun`` their messages use; every
+    related field of the API goes through this one scoping path.
+    """
+
+    model: type[Model]
+    noun: str
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("queryset", Department.objects.none())
+        if not kwargs.get("read_only"):
+            # A placeholder: the real choices depend on the request (get_queryset).
+            kwargs.setdefault("queryset", self.model._default_manager.none())
         super().__init__(**kwargs)
+        self.error_messages["does_not_exist"] = (
+            f"no {self.noun} with id {{pk_value}} that you can access"
+        )
+        self.error_messages["incorrect_type"] = (
+            f"give a {self.noun} id (a number), not {{data_type}}"
+        )
 
     def get_queryset(self) -> QuerySet:
+        """The user's visible rows; none without a request (deny by default)."""
         user = _request_user(self)
         if user is None:
-            return Department.objects.none()
-        return Department.objects.for_user(user, Perm.VIEW)
+            return self.model._default_manager.none()
+        return self.model._default_manager.for_user(user, Perm.VIEW)
+
+
+class DepartmentField(ScopedPkField):
+    model, noun = Department, "department"
+
+
+class ContactField(ScopedPkField):
+    model, noun = Contact, "contact"
 
 
 class UsernameField(serializers.SlugRelatedField):

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from rest_framework import serializers
 
 from vcio.core.access import access_for
-from vcio.core.api.serializers import ClientOwnedSerializer
+from vcio.core.api.serializers import ClientOwnedSerializer, ScopedPkField, _request_user
 from vcio.core.roles import Perm
 from vcio.reviews.models import ActionItem, Decision, Review
 from vcio.reviews.snapshot import period_label
@@ -24,24 +23,12 @@ from vcio.strategy.models import Initiative
 FIXED_REVIEW_FIELDS = ("client", "kind", "period_start", "period_end")
 
 
-def _user(serializer: serializers.Field | serializers.Serializer) -> Any:
-    request = serializer.context.get("request")
-    return getattr(request, "user", None)
+class ReviewField(ScopedPkField):
+    model, noun = Review, "review"
 
 
-class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
-    """A related row by id, chosen among the rows of ``model`` the requesting user may see."""
-
-    def __init__(self, model: type, **kwargs: Any) -> None:
-        self.model = model
-        kwargs.setdefault("queryset", model.objects.none())
-        super().__init__(**kwargs)
-
-    def get_queryset(self) -> QuerySet:
-        user = _user(self)
-        if user is None:
-            return self.model.objects.none()
-        return self.model.objects.for_user(user, Perm.VIEW)
+class InitiativeField(ScopedPkField):
+    model, noun = Initiative, "initiative"
 
 
 class ReviewSerializer(ClientOwnedSerializer):
@@ -80,7 +67,7 @@ class ReviewSerializer(ClientOwnedSerializer):
         return period_label(review.kind, review.period_start, review.period_end, month)
 
     def _may_read_internal(self, client_id: int | None) -> bool:
-        return access_for(_user(self)).can(Perm.INTERNAL, client_id)
+        return access_for(_request_user(self)).can(Perm.INTERNAL, client_id)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         review = self.instance
@@ -116,8 +103,8 @@ class DecisionSerializer(serializers.ModelSerializer):
     """A decision recorded in an open review; applied to the roadmap when it is finalised."""
 
     client = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    review = VisibleRelatedField(Review)
-    initiative = VisibleRelatedField(Initiative, required=False, allow_null=True)
+    review = ReviewField()
+    initiative = InitiativeField(required=False, allow_null=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
@@ -172,7 +159,7 @@ class ActionItemSerializer(serializers.ModelSerializer):
     """An action item raised in a review; on every agenda until done."""
 
     client = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    review = VisibleRelatedField(Review)
+    review = ReviewField()
     status_label = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:

@@ -20,10 +20,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from vcio.core.api.serializers import ClientOwnedSerializer, DepartmentField, _request_user
-from vcio.core.models import Client, Contact
+from vcio.core.api.serializers import (
+    ClientOwnedSerializer,
+    ContactField,
+    DepartmentField,
+    ScopedPkField,
+)
+from vcio.core.models import Client
 from vcio.core.registry import compute_figures, figures
-from vcio.core.roles import Perm
 from vcio.strategy import kpis
 from vcio.strategy.models import (
     BusinessGoal,
@@ -57,36 +61,6 @@ RecommendationStatusField = named_choices(RecommendationStatus, "RecommendationS
 
 
 # --- related rows, chosen among the user's visible ones -----------------------------------
-
-
-class ScopedPkField(serializers.PrimaryKeyRelatedField):
-    """A row of ``model`` by id, chosen among the rows the request's user may see."""
-
-    model: type[Model]
-    noun: str
-
-    def __init__(self, **kwargs: Any) -> None:
-        if not kwargs.get("read_only"):
-            # A placeholder: the real choices depend on the request (get_queryset).
-            kwargs.setdefault("queryset", self.model._default_manager.none())
-        super().__init__(**kwargs)
-        self.error_messages["does_not_exist"] = (
-            f"no {self.noun} with id {{pk_value}} that you can access"
-        )
-        self.error_messages["incorrect_type"] = (
-            f"give a {self.noun} id (a number), not {{data_type}}"
-        )
-
-    def get_queryset(self) -> QuerySet:
-        """The user's visible rows; none without a request (deny by default)."""
-        user = _request_user(self)
-        if user is None:
-            return self.model._default_manager.none()
-        return self.model._default_manager.for_user(user, Perm.VIEW)
-
-
-class ContactField(ScopedPkField):
-    model, noun = Contact, "contact"
 
 
 class GoalField(ScopedPkField):
