@@ -382,6 +382,9 @@ def deliver_in_two_processes(tmp_path) -> tuple[list[dict], list[str]]:
     connection.ensure_connection()
     with closing(sqlite3.connect(db_file)) as copy:
         connection.connection.backup(copy)
+        # WAL now, once: workers starting together would race to switch the journal
+        # mode in their init_command, and the loser fails with "database is locked".
+        copy.execute("PRAGMA journal_mode=WAL")
     (tmp_path / "barrier").mkdir()
     env = {
         **os.environ,

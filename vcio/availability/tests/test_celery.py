@@ -113,6 +113,9 @@ def shared_database(tmp_path: Path) -> str:
         connection.ensure_connection()
         with closing(sqlite3.connect(path)) as copy:
             connection.connection.backup(copy)
+            # WAL now, once: workers starting together would race to switch the journal
+            # mode in their init_command, and the loser fails with "database is locked".
+            copy.execute("PRAGMA journal_mode=WAL")
         return f"sqlite:///{path}"
     s = connection.settings_dict
     return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
