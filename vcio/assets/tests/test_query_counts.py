@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import itertools
-import time
 from decimal import Decimal
 
 import pytest
@@ -162,7 +161,4 @@ def test_lifecycle_of_20000_assets_in_the_same_queries(acme_setup, bob, url):
     add_assets(acme_setup, 20)
     few = count_queries(http, url, warm=True)
     add_assets(acme_setup, 19_980)
-    started = time.perf_counter()
     assert count_queries(http, url) == few
-    # Not a benchmark, only a guard against an accidental quadratic loop.
-    assert time.perf_counter() - started < 20

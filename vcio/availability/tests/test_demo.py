@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import random
-import time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -156,13 +155,11 @@ def test_loading_again_adds_nothing(loaded, django_assert_max_num_queries):
     assert counts() == before
 
 
-def test_loads_quickly_in_few_queries(django_assert_max_num_queries):
+def test_loads_in_few_queries(django_assert_max_num_queries):
     load_core({}, quiet)
-    began = time.monotonic()
     # Bulk inserts: the query count does not grow with the 26,000 rollups.
     with django_assert_max_num_queries(450):
         demo.load_availability({}, quiet)
-    assert time.monotonic() - began < 20  # about 1 s here; generous for a busy CI machine
     assert HourlyRollup.objects.count() == 12 * 90 * 24
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from vcio.assets.demo import load_assets
@@ -63,10 +61,8 @@ def test_the_loader_is_registered_after_assets():
     assert demo_loaders.get("strategy").order == 40 > demo_loaders.get("assets").order
 
 
-def test_each_demo_client_gets_goals_kpis_and_20_to_40_initiatives_quickly(practice):
-    started = time.perf_counter()
+def test_each_demo_client_gets_goals_kpis_and_20_to_40_initiatives(practice):
     lines = load(practice)
-    assert time.perf_counter() - started < 2
     assert len(lines) == 3
     for client in Client.objects.all():
         goals = BusinessGoal.objects.filter(client=client)
