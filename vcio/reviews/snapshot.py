@@ -50,10 +50,11 @@ def take(client: Client, period: ReviewPeriod) -> dict[str, Any]:
     The number of queries is fixed by the number of registered figures,
     components and sections, never by the amount of data behind them.
     """
-    # The live health figure is left out: the snapshot keeps the health score as
-    # of the review's day below, and what_changed compares that one.
+    # Every figure is as of the review's day (``period.today``), not of the moment
+    # the button is pressed. The health figure is left out: the snapshot keeps
+    # the health score with its parts below, and what_changed compares that one.
     chosen = [f for f in figures if f.key != HEALTH_FIGURE]
-    values = compute_figures([client.pk], [f.key for f in chosen])
+    values = compute_figures([client.pk], [f.key for f in chosen], at=period.today)
     figs = {
         f.key: {
             "label": f.label,
