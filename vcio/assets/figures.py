@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q
@@ -30,6 +31,7 @@ from vcio.assets.lifecycle import (
 from vcio.assets.models import Asset, AssetKind, AssetStatus, Licence
 from vcio.assets.policies import policies_for_clients
 from vcio.core.fiscal import next_quarters
+from vcio.core.numbers import round_float
 from vcio.core.registry import MONEY, Figure, Number, figures
 
 Result = dict[int, Number | None]
@@ -53,7 +55,7 @@ def _todays(
 
 
 def _pct(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
+    return round_float(Decimal(100 * part) / whole, 1) if whole else None
 
 
 def _in_use_devices(client_ids: list[int]):

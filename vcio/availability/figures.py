@@ -19,6 +19,7 @@ from django.utils import timezone
 from vcio.availability import sla
 from vcio.availability.models import BusinessService
 from vcio.core.models import Client
+from vcio.core.numbers import round_float
 from vcio.core.registry import Figure, Number, figures
 
 Result = dict[int, Number | None]
@@ -81,7 +82,7 @@ def sla_pct_quarter(client_ids: list[int], at: datetime.date | None = None) -> R
     result: Result = dict.fromkeys(client_ids)
     for client_id, found in reports.items():
         measured = [r.availability_pct for r in found if r.availability_pct is not None]
-        result[client_id] = round(min(measured), 3) if measured else None
+        result[client_id] = round_float(min(measured), 3) if measured else None
     return result
 
 
