@@ -261,6 +261,7 @@ def finalise(review: Review, user: Any, today: datetime.date | None = None) -> R
         data = report_snapshot(locked, today)
         locked.snapshot = data
         locked.health_score = data["health"]["score"]
+        locked.as_of = datetime.date.fromisoformat(data["period"]["today"])
         locked.status = ReviewStatus.FINALISED
         locked.finalised_at = timezone.now()
         locked.finalised_by = user
