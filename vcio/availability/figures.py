@@ -115,6 +115,7 @@ FIGURES = [
         "Lowest service availability, this quarter",
         sla_pct_quarter,
         unit="%",
+        period="quarter",
         better="higher",
         app="availability",
         summary=True,
@@ -128,6 +129,7 @@ FIGURES = [
         "Services in breach of their SLA, this quarter",
         services_in_breach,
         better="lower",
+        period="quarter",
         app="availability",
         summary=True,
         description="Business services whose availability this fiscal quarter so far is "

@@ -43,6 +43,9 @@ class Figure:
     app: str = ""
     # Shown as a column of the practice dashboard and the client list.
     summary: bool = False
+    # "month" or "quarter" when the figure covers the client's current calendar month or
+    # fiscal quarter so far: pages name that period ("FY2027 Q2 so far") beside it.
+    period: str = ""
 
 
 @dataclass(frozen=True)
