@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from vcio.core.views.auth import PasswordResetView, healthz
+from vcio.core.views.auth import PasswordResetView, favicon, healthz
 
 urlpatterns = [
     path("", include("vcio.core.urls")),
@@ -46,4 +46,5 @@ urlpatterns = [
     path("api/", include("vcio.core.api.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
 ]

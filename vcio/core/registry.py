@@ -77,12 +77,28 @@ class PeriodicJob:
 class ClientTab:
     """A section of the client pages (a tab under the client's name).
 
-    ``url_name`` is reversed with the client's slug as ``client``.
+    ``url_name`` is reversed with the client's slug as ``client``. ``group``
+    names a ``ClientTabGroup``: the bar shows the group once (a menu of its
+    tabs) so sixteen sections still fit one line; "" stands alone.
     """
 
     key: str
     label: str
     url_name: str
+    order: int = 100
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class ClientTabGroup:
+    """A place in the client tab bar shared by related tabs (Strategy, Inventory...).
+
+    ``order`` places the group among the bar's entries; its tabs keep their
+    own order inside it.
+    """
+
+    key: str
+    label: str
     order: int = 100
 
 
@@ -137,6 +153,7 @@ figures = Registry("figure")
 demo_loaders = Registry("demo loader")
 periodic_jobs = Registry("periodic job")
 client_tabs = Registry("client tab")
+client_tab_groups = Registry("client tab group")
 worker_services = Registry("worker service")
 
 

@@ -196,9 +196,11 @@ def render_report(review: Review, snap: dict[str, Any] | None = None) -> str:
 
 def pdf_bytes(html: str) -> bytes:
     """The report printed by WeasyPrint: page numbers, practice and client on every page."""
-    from weasyprint import HTML  # imported late: it loads Pango, only needed for PDFs
+    from weasyprint import CSS, HTML  # imported late: it loads Pango, only needed for PDFs
 
-    return HTML(string=html, base_url=str(DEFAULT_LOGO.parent)).write_pdf()
+    # The print rules again, after the document's own: a stored report prints with today's.
+    print_rules = CSS(string=render_to_string("reviews/_print.css"))
+    return HTML(string=html, base_url=str(DEFAULT_LOGO.parent)).write_pdf(stylesheets=[print_rules])
 
 
 def report_of(review: Review) -> str:

@@ -94,7 +94,7 @@ def test_a_consultant_goes_from_a_goal_to_an_optimised_roadmap_and_budget(
     assert page.locator("svg[role=img] title:has-text('Roadmap of')").count() == 1
 
     # 5. The budget the roadmap makes, with what is already committed, and its export.
-    page.click("nav a:has-text('Budget'), main a:has-text('Budget')")
+    page.click("nav.client-subtabs a:has-text('Budget')")  # the Strategy group's second row
     page.wait_for_selector("#budget-table")
     table = page.locator("#budget-table").inner_text()
     assert "Total" in table and "FY" in table
