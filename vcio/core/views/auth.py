@@ -1,17 +1,11 @@
 """Public endpoints that need no login."""
 
-<<<<<<< HEAD
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-=======
-from pathlib import Path
-
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
->>>>>>> i11-reports
 from django.views.decorators.http import require_GET
 
 from vcio.core import links
@@ -25,7 +19,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-<<<<<<< HEAD
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's password reset, whose e-mailed link uses ``VCIO_BASE_URL`` when it is set.
 
@@ -51,7 +44,8 @@ class PasswordResetView(auth_views.PasswordResetView):
             extra_email_context=self.extra_email_context,
         )
         return HttpResponseRedirect(self.get_success_url())
-=======
+
+
 FAVICON = Path(__file__).resolve().parents[2] / "static" / "vcio" / "favicon.ico"
 
 
@@ -61,4 +55,3 @@ def favicon(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
     response["Cache-Control"] = "public, max-age=86400"
     return response
->>>>>>> i11-reports
