@@ -245,10 +245,10 @@ def plan_input(client: Client, settings: PlanSettings, today: datetime.date) -> 
                 latest=None if row["status"] == S.IN_PROGRESS else _latest(row, quarters, duration),
             )
         )
-    return PlanInput(quarters, items, _caps(settings, quarters), rows, excluded)
+    return PlanInput(quarters, items, _caps(settings, quarters, client.currency), rows, excluded)
 
 
-def _caps(settings: PlanSettings, quarters: list[FiscalQuarter]) -> Caps:
+def _caps(settings: PlanSettings, quarters: list[FiscalQuarter], currency: str = "") -> Caps:
     h = len(quarters)
     years = sorted({q.fiscal_year for q in quarters})
 
@@ -262,6 +262,7 @@ def _caps(settings: PlanSettings, quarters: list[FiscalQuarter]) -> Caps:
         opex_per_year=per_year(settings.opex_per_year),
         effort_per_quarter=[settings.effort_per_quarter] * h,
         year_of_quarter=[q.fiscal_year for q in quarters],
+        currency=currency,
     )
 
 
@@ -307,7 +308,7 @@ def plan_json(inp: PlanInput, best: Plan, floor: Plan, today: datetime.date) -> 
                 "status": row["status"],
                 "score": it.score,
                 "quarter": q,
-                "greedy_quarter": floor.items.get(it.id),
+                "greedy_quarter": floor.items.get(it.id) if floor.feasible else None,
                 "duration": it.duration_quarters,
                 "capex": float(it.capex),
                 "opex_per_year": float(it.opex_per_year),
@@ -331,7 +332,11 @@ def plan_json(inp: PlanInput, best: Plan, floor: Plan, today: datetime.date) -> 
         "mip_gap": best.mip_gap,
         "solve_s": round(best.solve_s, 3),
         "score": round(best.total_score, 2),
-        "greedy_score": round(floor.total_score, 2),
+        # A greedy plan that dropped a mandatory or locked item broke the rules:
+        # it has no score to compare (it could be "higher" only by cheating).
+        "greedy_feasible": floor.feasible,
+        "greedy_status": floor.status,
+        "greedy_score": round(floor.total_score, 2) if floor.feasible else None,
         "capex": best.capex,
         "opex": best.opex,
         "effort": best.effort,

@@ -246,9 +246,8 @@ class ScenarioDetail(ScenarioMixin, generic.TemplateView):
             q = row.get("quarter")
             row["label"] = labels[q] if q is not None else ""
             # The first quarter's reason up front, the others on demand: they repeat.
-            head, _, rest = (row.get("reason") or "").partition("; ")
-            row["reason_head"], row["reason_rest"] = head, rest.split("; ") if rest else []
-            g = row.get("greedy_quarter")
+            row["reason_head"], row["reason_rest"] = reason_parts(row.get("reason") or "")
+            g = row.get("greedy_quarter") if greedy_compared(plan) else None
             row["greedy_label"] = labels[g] if g is not None else ""
         ctx.update(
             scenario=scenario,
@@ -263,22 +262,39 @@ class ScenarioDetail(ScenarioMixin, generic.TemplateView):
             .exclude(pk=scenario.pk)
             .only("id", "name"),
             variant_form=kwargs.get("variant_form") or VariantForm(),
-            gain=plan.get("score", 0) - plan.get("greedy_score", 0),
+            greedy_compared=greedy_compared(plan),
+            gain=(plan.get("score", 0) - plan["greedy_score"]) if greedy_compared(plan) else None,
         )
         return ctx
 
 
+def reason_parts(reason: str) -> tuple[str, list[str]]:
+    """A stored reason as (first part, the others). Only a "not earlier" reason has
+    parts, one per quarter ("not in FY2026 Q3: …; not in FY2026 Q4: …"); splitting on
+    that prefix, not on any "; ", keeps a bracket with a semicolon whole."""
+    head, *rest = reason.split("; not in ")
+    return head, [f"not in {part}" for part in rest]
+
+
+def greedy_compared(plan: dict) -> bool:
+    """Whether the plan's greedy beside it kept every mandatory and locked item, so the
+    two can be compared. Plans stored before the flag existed say so by their score:
+    a greedy "above" the optimum can only have dropped a mandatory item."""
+    if plan.get("greedy_score") is None or not plan.get("greedy_feasible", True):
+        return False
+    return plan["greedy_score"] <= plan.get("score", 0) + 1e-6
+
+
 def _per_quarter(plan: dict) -> list[dict]:
     labels = plan.get("labels", [])
-    greedy = plan.get("greedy", {})
+    greedy = plan.get("greedy", {}) if greedy_compared(plan) else {}
     return [
         {
             "label": label,
             "capex": plan["capex"][i],
             "opex": plan["opex"][i],
             "effort": plan["effort"][i],
-            "greedy_total": greedy.get("capex", [0] * len(labels))[i]
-            + greedy.get("opex", [0] * len(labels))[i],
+            "greedy_total": greedy["capex"][i] + greedy["opex"][i] if greedy else None,
         }
         for i, label in enumerate(labels)
     ]
