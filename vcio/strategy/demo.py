@@ -530,7 +530,8 @@ def _load_roadmap(client: Client, user: Any, today: datetime.date) -> str:
         effort_per_quarter=Decimal(effort),
     )
     base = save_scenario(client, BASE_PLAN, settings, user, today)
-    apply_scenario(base, user)
+    # The demo's first plan is the one agreed with the client: agreed work follows it.
+    apply_scenario(base, user, move_agreed=True)
     if client.slug == "acme":
         save_scenario(
             client, f"{BASE_PLAN} (budget +20 %)", settings.scaled(Decimal("1.2")), user, today

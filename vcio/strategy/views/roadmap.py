@@ -19,7 +19,7 @@ from vcio.core.fiscal import FiscalQuarter, quarter_of
 from vcio.core.roles import Perm
 from vcio.core.scoping import get_for_user_or_404
 from vcio.core.views.base import ClientMixin, ClientScopedDeleteView
-from vcio.strategy import moves, planning
+from vcio.strategy import applying, moves, planning
 from vcio.strategy.forms.roadmap import MoveForm, OptimiseForm, VariantForm
 from vcio.strategy.gantt import Bar, gantt
 from vcio.strategy.models import Initiative, InitiativeStatus, Scenario
@@ -314,8 +314,45 @@ def _cost_chart(scenario: Scenario, plan: dict):
     )
 
 
-class ScenarioApply(ScenarioMixin, generic.View):
-    """Writes a scenario's quarters onto the initiatives: the roadmap follows it."""
+class ScenarioApply(ScenarioMixin, generic.TemplateView):
+    """GET: the moves applying the scenario would make; POST (from that page, with
+    ``confirm``): write them. Agreed work moves only with ``move_agreed``; work under
+    way never (see :mod:`vcio.strategy.applying`)."""
+
+    client_perm = Perm.EDIT
+    scenario_perm = Perm.EDIT
+    template_name = "strategy/scenario_apply.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        scenario = self.get_scenario()
+        moves = applying.preview(scenario)
+        ctx.update(
+            scenario=scenario,
+            moves=[m for m in moves if m.kind == "move"],
+            agreed=[m for m in moves if m.kind == "agreed"],
+            under_way=[m for m in moves if m.kind == "under_way"],
+        )
+        return ctx
+
+    def post(self, request, *args, **kwargs) -> HttpResponse:
+        scenario = self.get_scenario()
+        if request.POST.get("confirm") != "1":
+            # Nothing moves before the consultant has seen the moves.
+            messages.info(request, "Check the moves below, then confirm.")
+            return HttpResponseRedirect(request.path)
+        move_agreed = request.POST.get("move_agreed") == "1"
+        changed, kept = applying.apply(scenario, request.user, move_agreed)
+        plural = "s" if changed != 1 else ""
+        text = f"Scenario “{scenario.name}” applied: {changed} initiative{plural} moved."
+        if kept:
+            text += f" Kept where they are: {', '.join(kept)}."
+        messages.success(request, text)
+        return HttpResponseRedirect(reverse("strategy:roadmap", args=[self.client.slug]))
+
+
+class ScenarioUndo(ScenarioMixin, generic.View):
+    """Puts back what applying the scenario moved (those changed since stay)."""
 
     client_perm = Perm.EDIT
     scenario_perm = Perm.EDIT
@@ -323,12 +360,18 @@ class ScenarioApply(ScenarioMixin, generic.View):
 
     def post(self, request, *args, **kwargs) -> HttpResponse:
         scenario = self.get_scenario()
-        changed = planning.apply_scenario(scenario, request.user)
-        plural = "s" if changed != 1 else ""
-        messages.success(
-            request, f"Scenario “{scenario.name}” applied: {changed} initiative{plural} moved."
-        )
-        return HttpResponseRedirect(reverse("strategy:roadmap", args=[self.client.slug]))
+        roadmap = reverse("strategy:roadmap", args=[self.client.slug])
+        if not applying.can_undo(scenario):
+            return _refuse(
+                request, self.client, f"Scenario “{scenario.name}” is not applied: nothing to undo."
+            )
+        restored, left = applying.undo(scenario, request.user)
+        plural = "s" if restored != 1 else ""
+        text = f"Undone “{scenario.name}”: {restored} initiative{plural} back where they were."
+        if left:
+            text += f" Changed since, so left as they are: {', '.join(left)}."
+        messages.success(request, text)
+        return HttpResponseRedirect(roadmap)
 
 
 class ScenarioVariant(ScenarioMixin, generic.View):
@@ -385,6 +428,7 @@ urlpatterns = [
     path(f"{CLIENT}roadmap/move/<int:pk>/", MoveView.as_view(), name="roadmap_move"),
     path(f"{CLIENT}scenarios/<int:pk>/", ScenarioDetail.as_view(), name="scenario_detail"),
     path(f"{CLIENT}scenarios/<int:pk>/apply/", ScenarioApply.as_view(), name="scenario_apply"),
+    path(f"{CLIENT}scenarios/<int:pk>/undo/", ScenarioUndo.as_view(), name="scenario_undo"),
     path(
         f"{CLIENT}scenarios/<int:pk>/variant/", ScenarioVariant.as_view(), name="scenario_variant"
     ),
