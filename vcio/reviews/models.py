@@ -247,6 +247,15 @@ class Decision(ClientScopedModel):
             raise ValidationError({"initiative": "Choose the initiative this decision is about."})
         if self.initiative_id and self.initiative.client_id != self.client_id:
             raise ValidationError({"initiative": "This initiative belongs to another client."})
+        if self.kind == DecisionKind.APPROVE and not self.decision_maker.strip():
+            # The initiative shows who approved it: the person at the client who took
+            # the decision, never the consultant who happened to record it.
+            raise ValidationError(
+                {
+                    "decision_maker": f"Name who at {self.client.name} approved it, e.g. "
+                    "“Victor Okafor (CFO)”: the initiative shows it."
+                }
+            )
         caps = [
             self.capex_per_year,
             self.opex_per_year,

@@ -254,6 +254,8 @@ def _kpi_data(row: dict[str, Any], points: list[tuple]) -> dict[str, Any]:
         "value": row["value"],
         "progress": None if row["progress"] is None else round(row["progress"] * 100),
         "on_track": row["on_track"],
+        "expected": None if row["progress"] is None else round(row["expected"] * 100),
+        "why": row["why"],
         "points": len(points),
         "first": [points[0][0].isoformat(), points[0][1]] if points else None,
         "last": [points[-1][0].isoformat(), points[-1][1]] if points else None,

@@ -82,7 +82,9 @@ def test_a_consultant_goes_from_a_goal_to_an_optimised_roadmap_and_budget(
     assert initiative.title[:40] in chosen + left_out
     plan = Scenario.objects.get(name="Columbus plan").plan
     assert all(row["reason"] for row in plan["items"] if row["quarter"] is None)
-    page.click("main button:has-text('Apply this scenario')")
+    page.click("main a:has-text('Review the moves and apply')")
+    page.wait_for_selector("#h-moves")  # the moves first; nothing written yet
+    page.click("main button:has-text('Confirm and apply')")
     page.wait_for_selector("#board")
     assert "applied" in page.locator(".messages").inner_text()
     initiative.refresh_from_db()
