@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
+from vcio.core.numbers import format_number
 from vcio.core.registry import Number, PeriodicJob, compute_figures, figures, periodic_jobs
 from vcio.strategy.models import Kpi, KpiValue
 
@@ -125,7 +126,10 @@ def standing(
         )
         return Standing(done, expected, False, why)
     if done < expected - 1e-9:
-        why = f"behind: {round(100 * done)} % of the way, {round(100 * expected)} % expected by now"
+        why = (
+            f"behind: {format_number(100 * done)} % of the way, "
+            f"{format_number(100 * expected)} % expected by now"
+        )
         return Standing(done, expected, False, why)
     return Standing(done, expected, True, "")
 

@@ -23,6 +23,7 @@ from typing import Any
 from vcio.core.charts import line_chart
 from vcio.core.fiscal import FiscalQuarter, next_quarters, quarter_of
 from vcio.core.models import Client
+from vcio.core.numbers import round_float, round_half_up
 from vcio.core.registry import (
     HealthComponent,
     ReportSection,
@@ -58,7 +59,7 @@ GANTT_BARS = 50
 
 def money(value: Decimal | None) -> float:
     """An amount as a JSON number, rounded to the cent (the report formats it)."""
-    return round(float(value or 0), 2)
+    return round_float(float(value or 0), 2)
 
 
 def _client(period: ReviewPeriod) -> Client:
@@ -160,7 +161,8 @@ def _quarter_budget(client: Client, quarters: list[FiscalQuarter], today: dateti
         for line in lines
     ]
     totals = {
-        key: round(sum(r[key] for r in rows), 2) for key in ("capex", "opex", "committed", "total")
+        key: round_float(sum(r[key] for r in rows), 2)
+        for key in ("capex", "opex", "committed", "total")
     }
     return {"quarters": rows, "totals": totals}
 
@@ -252,9 +254,9 @@ def _kpi_data(row: dict[str, Any], points: list[tuple]) -> dict[str, Any]:
         "baseline": _number(row["baseline"]),
         "target": _number(row["target"]),
         "value": row["value"],
-        "progress": None if row["progress"] is None else round(row["progress"] * 100),
+        "progress": None if row["progress"] is None else int(round_half_up(row["progress"] * 100)),
         "on_track": row["on_track"],
-        "expected": None if row["progress"] is None else round(row["expected"] * 100),
+        "expected": None if row["progress"] is None else int(round_half_up(row["expected"] * 100)),
         "why": row["why"],
         "points": len(points),
         "first": [points[0][0].isoformat(), points[0][1]] if points else None,
@@ -357,7 +359,7 @@ def collect_budget(period: ReviewPeriod) -> dict[str, Any]:
         "planned": money(planned),
         "actual": money(actual),
         "variance": money(actual - planned),
-        "variance_pct": round(float((actual - planned) / planned * 100), 1) if planned else None,
+        "variance_pct": round_float((actual - planned) / planned * 100, 1) if planned else None,
         "overruns": [
             {
                 "id": i.id,

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from vcio.core.fiscal import quarter_of
 from vcio.core.models import Client
+from vcio.core.numbers import round_float
 from vcio.core.registry import Change, ReviewPeriod, SubScore, compute_figures, figures
 from vcio.core.templatetags.vcio_format import format_money
 from vcio.strategy.kpis import standing
@@ -379,7 +380,7 @@ def _score(kpis: list[dict[str, Any]], rows: list[dict[str, Any]], month: int, t
             "placed in a quarter yet.",
         )
     text = "; ".join(words)
-    return SubScore(round(sum(parts) / len(parts), 1), text[0].upper() + text[1:] + ".")
+    return SubScore(round_float(sum(parts) / len(parts), 1), text[0].upper() + text[1:] + ".")
 
 
 def strategy_health(
