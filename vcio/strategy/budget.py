@@ -7,7 +7,15 @@ recurring costs other apps publish (licences and subscriptions) and the
 practice's monthly fee from the client's contract. Actual spend is the
 entries recorded against initiatives. Plan vs actual compares the
 initiatives' planned spend with their actual spend for quarters that have
-begun.
+begun, in a quarter's row, a fiscal year's and the total alike: a quarter
+still ahead adds nothing to either side.
+
+A yearly amount is split into four quarters in whole cents that add up to
+it exactly (50,885.90 a year is 12,721.48 + 12,721.47 + 12,721.48 +
+12,721.47, not 4 × 12,721.475 shown as 12,721.48): every figure is then
+exact in cents, so the quarters of a row add up to its year and the years
+to the total, on the page, in the API and in the exports alike, and
+nothing is rounded more than once.
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ import datetime
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -37,6 +45,17 @@ S = InitiativeStatus
 # Initiatives whose money is planned: on the roadmap and not turned down.
 PLANNED = frozenset({S.PROPOSED, S.APPROVED, S.SCHEDULED, S.IN_PROGRESS, S.DONE})
 ZERO = Decimal("0")
+CENT = Decimal("0.01")
+
+
+def quarter_share(annual: Decimal, quarter: int) -> Decimal:
+    """The part of a yearly amount falling in fiscal quarter ``quarter`` (1–4), in whole cents.
+
+    The four parts add up to ``annual`` (rounded half up to the cent) exactly;
+    an odd cent goes to the quarters whose running total crosses it.
+    """
+    cents = int((annual / CENT).to_integral_value(ROUND_HALF_UP))
+    return Decimal(cents * quarter // 4 - cents * (quarter - 1) // 4) * CENT
 
 
 @dataclass
@@ -51,6 +70,10 @@ class BudgetLine:
     actual_capex: Decimal = ZERO
     actual_opex: Decimal = ZERO
     begun: bool = False  # the quarter has started, so plan vs actual means something
+    # Planned and actual initiative spend of the quarters that have begun: the two sides
+    # of the variance. A year's row sums them over its begun quarters only.
+    planned_to_date: Decimal = ZERO
+    actual_to_date: Decimal = ZERO
 
     @property
     def planned_initiatives(self) -> Decimal:
@@ -70,8 +93,15 @@ class BudgetLine:
 
     @property
     def variance(self) -> Decimal | None:
-        """Actual minus planned initiative spend (positive: over plan); None before it begins."""
-        return self.actual - self.planned_initiatives if self.begun else None
+        """Actual minus planned initiative spend in the quarters that have begun (positive:
+        over plan); None when none of them has begun."""
+        return self.actual_to_date - self.planned_to_date if self.begun else None
+
+    def close(self) -> None:
+        """Fixes a quarter's plan-vs-actual sides once its spend is all added."""
+        if self.begun:
+            self.planned_to_date = self.planned_initiatives
+            self.actual_to_date = self.actual
 
     def add(self, other: BudgetLine) -> None:
         for name in (
@@ -81,6 +111,8 @@ class BudgetLine:
             "fee",
             "actual_capex",
             "actual_opex",
+            "planned_to_date",
+            "actual_to_date",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.begun = self.begun or other.begun
@@ -141,9 +173,16 @@ def build_budget(
     for i, q in enumerate(quarters):
         lines[i].fee = client.monthly_fee * 3
         lines[i].committed = sum(
-            (c.annual / 4 for c in costs if c.until is None or c.until >= q.start), ZERO
+            (
+                quarter_share(c.annual, q.quarter)
+                for c in costs
+                if c.until is None or c.until >= q.start
+            ),
+            ZERO,
         )
     actual = _actuals(client, quarters, lines, month)
+    for line in lines:
+        line.close()
     years_out: dict[int, BudgetLine] = {}
     for q, line in zip(quarters, lines, strict=True):
         years_out.setdefault(q.fiscal_year, BudgetLine(f"FY{q.fiscal_year}")).add(line)
@@ -196,8 +235,9 @@ def _planned(
                 lines[i].initiative_capex += capex
                 amount += capex
             if q.start >= first and opex:
-                lines[i].initiative_opex += opex / 4
-                amount += opex / 4
+                share = quarter_share(opex, q.quarter)
+                lines[i].initiative_opex += share
+                amount += share
             per_initiative[pk] += amount
             if lines[i].begun:
                 to_date[pk] += amount
@@ -285,8 +325,8 @@ def export_rows(b: Budget) -> list[list]:
 
 
 def _cell(value: object) -> object:
-    if isinstance(value, Decimal):
-        return value.quantize(Decimal("0.01"))
+    if isinstance(value, Decimal):  # already whole cents (see quarter_share): no rounding
+        return value.quantize(CENT, ROUND_HALF_UP)
     return "" if value is None else value
 
 

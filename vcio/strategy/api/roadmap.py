@@ -283,6 +283,9 @@ def _line(line: BudgetLine) -> dict[str, Any]:
         "total": line.total,
         "actual_capex": line.actual_capex,
         "actual_opex": line.actual_opex,
+        # The two sides of the variance: initiative spend in the quarters that have begun.
+        "planned_to_date": line.planned_to_date,
+        "actual_to_date": line.actual_to_date,
         "variance": line.variance,
     }
 
