@@ -4,7 +4,16 @@ Planned spend is the roadmap's: an initiative's one-time cost (capex) in
 its start quarter, a quarter of its yearly cost (opex) in every quarter
 from its start on. Committed spend is what the client pays anyway: the
 recurring costs other apps publish (licences and subscriptions) and the
-practice's monthly fee from the client's contract. Actual spend is the
+practice's monthly fee from the client's contract.
+
+A saving is a negative recurring cost (an initiative dropping unused
+licence seats): it counts, in its own column, from the initiative's start
+quarter until the initiative is done; from then on the licences' own,
+smaller cost carries it, so it never counts twice. Forecast spend is what
+other apps foresee (the lifecycle replacement forecast, by quarter) and is
+not on the roadmap yet: it stops counting once its recommendation is
+dismissed, or promoted to an initiative that is scheduled (which then
+carries the money) or declined. Actual spend is the
 entries recorded against initiatives. Plan vs actual compares the
 initiatives' planned spend with their actual spend for quarters that have
 begun, in a quarter's row, a fiscal year's and the total alike: a quarter
@@ -27,7 +36,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from vcio.core.fiscal import (
@@ -38,9 +47,15 @@ from vcio.core.fiscal import (
     quarter_of,
 )
 from vcio.core.models import Client
-from vcio.core.registry import committed_costs
+from vcio.core.registry import ForecastCost, committed_costs, forecast_costs
 from vcio.core.spreadsheets import append_xlsx_row, safe_cell
-from vcio.strategy.models import Initiative, InitiativeStatus, SpendEntry
+from vcio.strategy.models import (
+    Initiative,
+    InitiativeStatus,
+    Recommendation,
+    RecommendationStatus,
+    SpendEntry,
+)
 
 S = InitiativeStatus
 # Initiatives whose money is planned: on the roadmap and not turned down.
@@ -66,6 +81,8 @@ class BudgetLine:
     label: str
     initiative_capex: Decimal = ZERO
     initiative_opex: Decimal = ZERO
+    initiative_savings: Decimal = ZERO  # zero or negative: recurring savings of initiatives
+    forecast: Decimal = ZERO  # one-time costs foreseen (replacements), not on the roadmap yet
     committed: Decimal = ZERO  # licences and subscriptions
     fee: Decimal = ZERO  # the practice's fee
     actual_capex: Decimal = ZERO
@@ -82,11 +99,11 @@ class BudgetLine:
 
     @property
     def total_opex(self) -> Decimal:
-        return self.initiative_opex + self.committed + self.fee
+        return self.initiative_opex + self.initiative_savings + self.committed + self.fee
 
     @property
     def total(self) -> Decimal:
-        return self.initiative_capex + self.total_opex
+        return self.initiative_capex + self.forecast + self.total_opex
 
     @property
     def actual(self) -> Decimal:
@@ -108,6 +125,8 @@ class BudgetLine:
         for name in (
             "initiative_capex",
             "initiative_opex",
+            "initiative_savings",
+            "forecast",
             "committed",
             "fee",
             "actual_capex",
@@ -145,6 +164,7 @@ class Budget:
     years: list[BudgetLine]
     total: BudgetLine
     committed_lines: list[tuple[str, Decimal]] = field(default_factory=list)
+    forecast_lines: list[tuple[str, Decimal]] = field(default_factory=list)  # counted ones
     initiatives: list[InitiativeBudget] = field(default_factory=list)
 
 
@@ -182,6 +202,7 @@ def build_budget(
             ZERO,
         )
     actual = _actuals(client, quarters, lines, month)
+    forecast = _forecast(client, quarters, lines)
     for line in lines:
         line.close()
     years_out: dict[int, BudgetLine] = {}
@@ -209,6 +230,7 @@ def build_budget(
         years=list(years_out.values()),
         total=total,
         committed_lines=[(c.label, c.annual) for c in costs],
+        forecast_lines=[(f.label, f.amount) for f in forecast],
         initiatives=rows,
     )
 
@@ -226,19 +248,22 @@ def _planned(
     rows = (
         Initiative.objects.filter(client=client, start_quarter__isnull=False)
         .filter(status__in=PLANNED)
-        .values_list("id", "start_quarter", "capex", "opex_per_year")
+        .values_list("id", "start_quarter", "capex", "opex_per_year", "status")
     )
-    for pk, start, capex, opex in rows:
+    for pk, start, capex, opex, status in rows:
         first = quarter_of(start, month).start
         for i, q in enumerate(quarters):
             amount = ZERO
             if q.start == first:
                 lines[i].initiative_capex += capex
                 amount += capex
-            if q.start >= first and opex:
+            if q.start >= first and opex > 0:
                 share = quarter_share(opex, q.quarter)
                 lines[i].initiative_opex += share
                 amount += share
+            elif q.start >= first and opex < 0 and status != S.DONE:
+                # A saving is not spend recorded against the initiative: its own column.
+                lines[i].initiative_savings += quarter_share(opex, q.quarter)
             per_initiative[pk] += amount
             if lines[i].begun:
                 to_date[pk] += amount
@@ -270,6 +295,37 @@ def _actuals(
     return per_initiative
 
 
+def _forecast(
+    client: Client, quarters: list[FiscalQuarter], lines: list[BudgetLine]
+) -> list[ForecastCost]:
+    """Adds forecast one-time costs not on the roadmap to ``lines``; returns those counted.
+
+    Left out: a forecast whose recommendation was dismissed (decided
+    against), or promoted to an initiative that is scheduled (it carries the
+    money) or declined. The sources' queries and one more.
+    """
+    month = client.fiscal_year_start_month
+    index = {q.start: i for i, q in enumerate(quarters)}
+    costs = [c for c in forecast_costs([client.pk]) if c.client_id == client.pk]
+    R = RecommendationStatus
+    decided = set(
+        Recommendation.objects.filter(client=client, key__in=[c.key for c in costs])
+        .filter(
+            Q(status=R.DISMISSED)
+            | Q(status=R.PROMOTED, initiative__start_quarter__isnull=False)
+            | Q(status=R.PROMOTED, initiative__status=S.DECLINED)
+        )
+        .values_list("key", flat=True)
+    )
+    counted = []
+    for cost in costs:
+        i = index.get(quarter_of(cost.day, month).start)
+        if cost.key not in decided and i is not None:
+            lines[i].forecast += cost.amount
+            counted.append(cost)
+    return counted
+
+
 def _titles(
     client: Client, planned: dict, actual: dict, month: int
 ) -> dict[int, tuple[str, str, str]]:
@@ -289,7 +345,9 @@ def _titles(
 HEADER = [
     "Period",
     "Initiatives one-time (capex)",
+    "Forecast replacements (one-time, not on the roadmap)",
     "Initiatives recurring (opex)",
+    "Initiative savings (recurring)",
     "Licences and subscriptions",
     "Practice fee",
     "Total recurring (opex)",
@@ -305,7 +363,9 @@ def _row(line: BudgetLine) -> list:
     return [
         line.label,
         line.initiative_capex,
+        line.forecast,
         line.initiative_opex,
+        line.initiative_savings,
         line.committed,
         line.fee,
         line.total_opex,
@@ -364,7 +424,7 @@ def to_xlsx(b: Budget) -> bytes:
         for cell in row:
             cell.number_format = "#,##0.00"
     ws.column_dimensions["A"].width = 14
-    for col in "BCDEFGHIJK":
+    for col in "BCDEFGHIJKLM":
         ws.column_dimensions[col].width = 18
     ws.freeze_panes = "B3"
     out = io.BytesIO()

@@ -84,7 +84,7 @@ def _check(generator: str, draft: RecommendationDraft) -> None:
     # A generator's bug should name itself, not surface as a database error mid-sync.
     if draft.risk not in RISK_LEVELS:
         raise ValueError(f"generator {generator!r}: {draft.key!r} has risk {draft.risk!r}")
-    for name in ("one_time_cost", "recurring_cost_per_year", "effort_days"):
+    for name in ("one_time_cost", "effort_days"):  # a negative recurring cost is a saving
         if getattr(draft, name) < 0:
             raise ValueError(f"generator {generator!r}: {draft.key!r} has a negative {name}")
 

@@ -89,12 +89,12 @@ class TestBudget:
     def test_csv_and_xlsx_hold_the_same_rows(self, data):
         b = build_budget(data, 2027, 1, today=TODAY)
         rows = list(csv.reader(io.StringIO(to_csv(b))))
-        assert rows[0][0] == "Period" and rows[1][:3] == ["FY2027 Q1", "8000.00", "300.00"]
+        assert rows[0][0] == "Period" and rows[1][:4] == ["FY2027 Q1", "8000.00", "0.00", "300.00"]
         assert [r[0] for r in rows[1:]] == ["FY2027 Q1", "FY2027 Q2", "FY2027 Q3", "FY2027 Q4",
                                             "FY2027", "Total"]  # fmt: skip
         sheet = load_workbook(io.BytesIO(to_xlsx(b))).active
         assert sheet["A1"].value == "Acme Corp: IT budget (USD)"
-        assert [c.value for c in sheet[3]][:3] == ["FY2027 Q1", 8000, 300]
+        assert [c.value for c in sheet[3]][:4] == ["FY2027 Q1", 8000, 0, 300]
         assert sheet.cell(row=8, column=1).value == "Total"
 
 
