@@ -186,6 +186,30 @@ def promote(recommendation: Recommendation, user: Any) -> Initiative:
     return initiative
 
 
+def attach(recommendation: Recommendation, initiative: Initiative) -> Initiative:
+    """Fold an open recommendation into an existing initiative of the same client.
+
+    The recommendation counts as promoted to ``initiative``, whose one-time
+    and recurring costs grow by the recommendation's (a saving lowers them),
+    so the budget, the score and the optimiser see the money once, there.
+    """
+    if recommendation.client_id != initiative.client_id:
+        raise ValidationError("A recommendation can only join an initiative of its own client.")
+    with transaction.atomic():
+        rec = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+        _require_open(rec, "attached to an initiative")
+        target = Initiative.objects.select_for_update().get(pk=initiative.pk)
+        target.capex += rec.one_time_cost
+        target.opex_per_year += rec.recurring_cost_per_year
+        target.save(update_fields=["capex", "opex_per_year", "updated_at"])
+        rec.status = Status.PROMOTED
+        rec.initiative = target
+        rec.save(update_fields=["status", "initiative"])
+    recommendation.refresh_from_db()
+    initiative.refresh_from_db()
+    return initiative
+
+
 def dismiss(recommendation: Recommendation, user: Any, reason: str) -> Recommendation:
     """Dismiss an open recommendation, recording who, when and why (required)."""
     reason = (reason or "").strip()
