@@ -14,9 +14,11 @@ from django.utils import timezone
 from vcio.assets.models import AssetKind
 from vcio.assets.tests.factories import AssetFactory, LicenceFactory, LifecyclePolicyFactory
 from vcio.core.fiscal import quarter_of
+from vcio.core.registry import ReviewPeriod
 from vcio.strategy.models import Recommendation
 from vcio.strategy.optimize import Caps, Item, optimize
 from vcio.strategy.recommend import promote, sync_recommendations
+from vcio.strategy.review import collect_roadmap
 from vcio.strategy.scoring import InitiativeData, score
 from vcio.strategy.tests.factories import InitiativeFactory
 
@@ -136,3 +138,11 @@ class TestTheReplacementForecast:
         client.force_login(bob)
         html = client.get(reverse("strategy:budget", args=["acme"])).text
         assert _row(html, _this_quarter(acme).label)["Forecast replacements"] == "$0"
+
+    def test_the_review_reports_budget_table_shows_it_and_adds_up(self, acme, laptops_due):
+        now = _this_quarter(acme)
+        p = ReviewPeriod(acme.pk, "qbr", now.start, now.end, timezone.localdate())
+        first = collect_roadmap(p)["budget"]["quarters"][0]
+        assert (first["label"], first["forecast"], first["total"]) == (now.label, 3200, 3200)
+        parts = first["capex"] + first["forecast"] + first["opex"] + first["committed"]
+        assert parts == first["total"]
