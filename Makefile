@@ -54,9 +54,12 @@ deps-test:
 deps-run:
 	@$(ENSURE_DEBS) $(RUN_DEBS)
 
-# pytest runs last so that its summary line ends the output.
+# pytest runs last so that its summary line ends the output. Tests run on
+# every core (pytest-xdist), a whole module per worker so that module-scoped
+# fixtures are built once; PYTEST_XDIST='-n 0' runs them in one process.
+PYTEST_XDIST ?= -n auto --dist loadfile
 test: venv deps-test
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 run: venv deps-run
 	@HOST='$(HOST)' PORT='$(PORT)' VCIO='$(VCIO)' scripts/run.sh

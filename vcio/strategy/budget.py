@@ -183,8 +183,13 @@ def build_budget(
     first_year: int | None = None,
     years: int = 2,
     today: datetime.date | None = None,
+    spent_by: datetime.date | None = None,
 ) -> Budget:
-    """The budget of ``years`` fiscal years; a fixed number of queries whatever the data."""
+    """The budget of ``years`` fiscal years; a fixed number of queries whatever the data.
+
+    ``spent_by`` leaves out spend dated after that day: a review as of its
+    day counts only what had been spent by then.
+    """
     today = today or timezone.localdate()
     quarters = budget_quarters(client, first_year, years, today)
     month = client.fiscal_year_start_month
@@ -201,7 +206,7 @@ def build_budget(
             ),
             ZERO,
         )
-    actual = _actuals(client, quarters, lines, month)
+    actual = _actuals(client, quarters, lines, month, spent_by)
     forecast = _forecast(client, quarters, lines)
     for line in lines:
         line.close()
@@ -271,16 +276,21 @@ def _planned(
 
 
 def _actuals(
-    client: Client, quarters: list[FiscalQuarter], lines: list[BudgetLine], month: int
+    client: Client,
+    quarters: list[FiscalQuarter],
+    lines: list[BudgetLine],
+    month: int,
+    spent_by: datetime.date | None = None,
 ) -> dict[int, Decimal]:
     """Adds recorded spend to ``lines``; returns each initiative's actual total. One query."""
     per_initiative: dict[int, Decimal] = defaultdict(lambda: ZERO)
     index = {q.start: i for i, q in enumerate(quarters)}
+    last = min(quarters[-1].end, spent_by) if spent_by else quarters[-1].end
     rows = (
         SpendEntry.objects.filter(
             initiative__client=client,
             date__gte=quarters[0].start,
-            date__lte=quarters[-1].end,
+            date__lte=last,
         )
         .values_list("initiative_id", "date", "kind")
         .annotate(total=Sum("amount"))

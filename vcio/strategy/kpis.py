@@ -64,11 +64,13 @@ def refresh_kpis(client_ids: Iterable[int], today: datetime.date | None = None) 
     the same day overwrites that day's value (one value per KPI a day).
     """
     ids = list(client_ids)
-    today = today or timezone.localdate()
+    # A day given (the demo replaying the past) computes the figures as of it;
+    # otherwise each client's own today.
+    at, today = today, today or timezone.localdate()
     kpis = bound_kpis(ids)
     if not kpis:
         return 0
-    values = compute_figures(ids, sorted({k.figure_key for k in kpis}))
+    values = compute_figures(ids, sorted({k.figure_key for k in kpis}), at=at)
     rows = []
     for kpi in kpis:
         value = current_value(kpi, values)

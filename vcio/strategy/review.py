@@ -327,10 +327,13 @@ def collect_goals(period: ReviewPeriod) -> dict[str, Any]:
 def collect_budget(period: ReviewPeriod) -> dict[str, Any]:
     """Planned against actual initiative spend by quarter of the current fiscal year to date.
 
+    Only spend dated on or before the review's day counts: the section reads as
+    it did that day.
+
     Planned counts a begun quarter's whole plan. Fixed queries (``build_budget``).
     """
     client = _client(period)
-    plan = budgets.build_budget(client, years=1, today=period.today)
+    plan = budgets.build_budget(client, years=1, today=period.today, spent_by=period.today)
     begun = [line for line in plan.lines if line.begun]
     quarters = [
         {

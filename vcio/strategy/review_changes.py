@@ -137,7 +137,7 @@ def kpi_rows(client_ids: list[int], today: datetime.date) -> list[dict[str, Any]
     missing = {
         r["figure_key"] for r in rows if r["last_value"] is None and r["figure_key"] in figures
     }
-    live = compute_figures(client_ids, sorted(missing)) if missing else {}
+    live = compute_figures(client_ids, sorted(missing), at=today) if missing else {}
     for r in rows:
         value = r["last_value"]
         if value is None:
