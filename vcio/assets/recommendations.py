@@ -246,6 +246,8 @@ def _licence_draft(
             "saving_per_year": str(saving),
             "renewal_date": licence.renewal_date.isoformat(),
         },
+        # A saving is a negative recurring cost: the budget, the score and the optimiser count it.
+        recurring_cost_per_year=-saving,
         effort_days=RIGHT_SIZE_DAYS,
         due_date=licence.renewal_date,
     )

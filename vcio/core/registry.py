@@ -189,7 +189,8 @@ class RecommendationDraft:
     ``key`` is stable across runs (e.g. "assets.replace.FY2027-Q1") so a
     re-run updates the same recommendation instead of adding a copy; it is
     unique per client. ``evidence`` must be JSON-able (numbers, strings,
-    lists, dicts). Costs are in the client's currency, never negative;
+    lists, dicts). Costs are in the client's currency; the one-time cost and
+    the effort are never negative, a negative recurring cost is a saving;
     ``due_date`` is the date that makes it urgent (an end of support, a
     renewal), if any.
     """
@@ -259,6 +260,41 @@ def committed_costs(client_ids: Iterable[int]) -> list[CommittedCost]:
     """Every registered source's committed costs of ``client_ids``."""
     ids = list(client_ids)
     return [cost for source in committed_cost_sources for cost in source.collect(ids)]
+
+
+@dataclass(frozen=True)
+class ForecastCost:
+    """A one-time cost an app forecasts for a client, due in the quarter holding ``day``.
+
+    E.g. the devices reaching their replacement date in a quarter. ``key``
+    is the recommendation the same money is proposed as: once that one is
+    promoted to an initiative (which then carries the money) or dismissed,
+    the budget stops counting the forecast, so money counts once.
+    """
+
+    client_id: int
+    key: str
+    label: str
+    day: Any  # datetime.date
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class ForecastCostSource:
+    """An app's forecast one-time costs for many clients at once, in a fixed number of queries."""
+
+    key: str
+    label: str
+    collect: Callable[[list[int]], list[ForecastCost]]
+
+
+forecast_cost_sources = Registry("forecast cost source")
+
+
+def forecast_costs(client_ids: Iterable[int]) -> list[ForecastCost]:
+    """Every registered source's forecast one-time costs of ``client_ids``."""
+    ids = list(client_ids)
+    return [cost for source in forecast_cost_sources for cost in source.collect(ids)]
 
 
 # Reviews ------------------------------------------------------------------------

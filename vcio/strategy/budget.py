@@ -4,10 +4,27 @@ Planned spend is the roadmap's: an initiative's one-time cost (capex) in
 its start quarter, a quarter of its yearly cost (opex) in every quarter
 from its start on. Committed spend is what the client pays anyway: the
 recurring costs other apps publish (licences and subscriptions) and the
-practice's monthly fee from the client's contract. Actual spend is the
+practice's monthly fee from the client's contract.
+
+A saving is a negative recurring cost (an initiative dropping unused
+licence seats): it counts, in its own column, from the initiative's start
+quarter until the initiative is done; from then on the licences' own,
+smaller cost carries it, so it never counts twice. Forecast spend is what
+other apps foresee (the lifecycle replacement forecast, by quarter) and is
+not on the roadmap yet: it stops counting once its recommendation is
+dismissed, or promoted to an initiative that is scheduled (which then
+carries the money) or declined. Actual spend is the
 entries recorded against initiatives. Plan vs actual compares the
 initiatives' planned spend with their actual spend for quarters that have
-begun.
+begun, in a quarter's row, a fiscal year's and the total alike: a quarter
+still ahead adds nothing to either side.
+
+A yearly amount is split into four quarters in whole cents that add up to
+it exactly (50,885.90 a year is 12,721.48 + 12,721.47 + 12,721.48 +
+12,721.47, not 4 × 12,721.475 shown as 12,721.48): every figure is then
+exact in cents, so the quarters of a row add up to its year and the years
+to the total, on the page, in the API and in the exports alike, and
+nothing is rounded more than once.
 """
 
 from __future__ import annotations
@@ -17,9 +34,9 @@ import datetime
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from vcio.core.fiscal import (
@@ -30,13 +47,31 @@ from vcio.core.fiscal import (
     quarter_of,
 )
 from vcio.core.models import Client
-from vcio.core.registry import committed_costs
-from vcio.strategy.models import Initiative, InitiativeStatus, SpendEntry
+from vcio.core.registry import ForecastCost, committed_costs, forecast_costs
+from vcio.core.spreadsheets import append_xlsx_row, safe_cell
+from vcio.strategy.models import (
+    Initiative,
+    InitiativeStatus,
+    Recommendation,
+    RecommendationStatus,
+    SpendEntry,
+)
 
 S = InitiativeStatus
 # Initiatives whose money is planned: on the roadmap and not turned down.
 PLANNED = frozenset({S.PROPOSED, S.APPROVED, S.SCHEDULED, S.IN_PROGRESS, S.DONE})
 ZERO = Decimal("0")
+CENT = Decimal("0.01")
+
+
+def quarter_share(annual: Decimal, quarter: int) -> Decimal:
+    """The part of a yearly amount falling in fiscal quarter ``quarter`` (1–4), in whole cents.
+
+    The four parts add up to ``annual`` (rounded half up to the cent) exactly;
+    an odd cent goes to the quarters whose running total crosses it.
+    """
+    cents = int((annual / CENT).to_integral_value(ROUND_HALF_UP))
+    return Decimal(cents * quarter // 4 - cents * (quarter - 1) // 4) * CENT
 
 
 @dataclass
@@ -46,11 +81,17 @@ class BudgetLine:
     label: str
     initiative_capex: Decimal = ZERO
     initiative_opex: Decimal = ZERO
+    initiative_savings: Decimal = ZERO  # zero or negative: recurring savings of initiatives
+    forecast: Decimal = ZERO  # one-time costs foreseen (replacements), not on the roadmap yet
     committed: Decimal = ZERO  # licences and subscriptions
     fee: Decimal = ZERO  # the practice's fee
     actual_capex: Decimal = ZERO
     actual_opex: Decimal = ZERO
     begun: bool = False  # the quarter has started, so plan vs actual means something
+    # Planned and actual initiative spend of the quarters that have begun: the two sides
+    # of the variance. A year's row sums them over its begun quarters only.
+    planned_to_date: Decimal = ZERO
+    actual_to_date: Decimal = ZERO
 
     @property
     def planned_initiatives(self) -> Decimal:
@@ -58,11 +99,11 @@ class BudgetLine:
 
     @property
     def total_opex(self) -> Decimal:
-        return self.initiative_opex + self.committed + self.fee
+        return self.initiative_opex + self.initiative_savings + self.committed + self.fee
 
     @property
     def total(self) -> Decimal:
-        return self.initiative_capex + self.total_opex
+        return self.initiative_capex + self.forecast + self.total_opex
 
     @property
     def actual(self) -> Decimal:
@@ -70,17 +111,28 @@ class BudgetLine:
 
     @property
     def variance(self) -> Decimal | None:
-        """Actual minus planned initiative spend (positive: over plan); None before it begins."""
-        return self.actual - self.planned_initiatives if self.begun else None
+        """Actual minus planned initiative spend in the quarters that have begun (positive:
+        over plan); None when none of them has begun."""
+        return self.actual_to_date - self.planned_to_date if self.begun else None
+
+    def close(self) -> None:
+        """Fixes a quarter's plan-vs-actual sides once its spend is all added."""
+        if self.begun:
+            self.planned_to_date = self.planned_initiatives
+            self.actual_to_date = self.actual
 
     def add(self, other: BudgetLine) -> None:
         for name in (
             "initiative_capex",
             "initiative_opex",
+            "initiative_savings",
+            "forecast",
             "committed",
             "fee",
             "actual_capex",
             "actual_opex",
+            "planned_to_date",
+            "actual_to_date",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.begun = self.begun or other.begun
@@ -112,6 +164,7 @@ class Budget:
     years: list[BudgetLine]
     total: BudgetLine
     committed_lines: list[tuple[str, Decimal]] = field(default_factory=list)
+    forecast_lines: list[tuple[str, Decimal]] = field(default_factory=list)  # counted ones
     initiatives: list[InitiativeBudget] = field(default_factory=list)
 
 
@@ -146,9 +199,17 @@ def build_budget(
     for i, q in enumerate(quarters):
         lines[i].fee = client.monthly_fee * 3
         lines[i].committed = sum(
-            (c.annual / 4 for c in costs if c.until is None or c.until >= q.start), ZERO
+            (
+                quarter_share(c.annual, q.quarter)
+                for c in costs
+                if c.until is None or c.until >= q.start
+            ),
+            ZERO,
         )
     actual = _actuals(client, quarters, lines, month, spent_by)
+    forecast = _forecast(client, quarters, lines)
+    for line in lines:
+        line.close()
     years_out: dict[int, BudgetLine] = {}
     for q, line in zip(quarters, lines, strict=True):
         years_out.setdefault(q.fiscal_year, BudgetLine(f"FY{q.fiscal_year}")).add(line)
@@ -174,6 +235,7 @@ def build_budget(
         years=list(years_out.values()),
         total=total,
         committed_lines=[(c.label, c.annual) for c in costs],
+        forecast_lines=[(f.label, f.amount) for f in forecast],
         initiatives=rows,
     )
 
@@ -191,18 +253,22 @@ def _planned(
     rows = (
         Initiative.objects.filter(client=client, start_quarter__isnull=False)
         .filter(status__in=PLANNED)
-        .values_list("id", "start_quarter", "capex", "opex_per_year")
+        .values_list("id", "start_quarter", "capex", "opex_per_year", "status")
     )
-    for pk, start, capex, opex in rows:
+    for pk, start, capex, opex, status in rows:
         first = quarter_of(start, month).start
         for i, q in enumerate(quarters):
             amount = ZERO
             if q.start == first:
                 lines[i].initiative_capex += capex
                 amount += capex
-            if q.start >= first and opex:
-                lines[i].initiative_opex += opex / 4
-                amount += opex / 4
+            if q.start >= first and opex > 0:
+                share = quarter_share(opex, q.quarter)
+                lines[i].initiative_opex += share
+                amount += share
+            elif q.start >= first and opex < 0 and status != S.DONE:
+                # A saving is not spend recorded against the initiative: its own column.
+                lines[i].initiative_savings += quarter_share(opex, q.quarter)
             per_initiative[pk] += amount
             if lines[i].begun:
                 to_date[pk] += amount
@@ -239,6 +305,37 @@ def _actuals(
     return per_initiative
 
 
+def _forecast(
+    client: Client, quarters: list[FiscalQuarter], lines: list[BudgetLine]
+) -> list[ForecastCost]:
+    """Adds forecast one-time costs not on the roadmap to ``lines``; returns those counted.
+
+    Left out: a forecast whose recommendation was dismissed (decided
+    against), or promoted to an initiative that is scheduled (it carries the
+    money) or declined. The sources' queries and one more.
+    """
+    month = client.fiscal_year_start_month
+    index = {q.start: i for i, q in enumerate(quarters)}
+    costs = [c for c in forecast_costs([client.pk]) if c.client_id == client.pk]
+    R = RecommendationStatus
+    decided = set(
+        Recommendation.objects.filter(client=client, key__in=[c.key for c in costs])
+        .filter(
+            Q(status=R.DISMISSED)
+            | Q(status=R.PROMOTED, initiative__start_quarter__isnull=False)
+            | Q(status=R.PROMOTED, initiative__status=S.DECLINED)
+        )
+        .values_list("key", flat=True)
+    )
+    counted = []
+    for cost in costs:
+        i = index.get(quarter_of(cost.day, month).start)
+        if cost.key not in decided and i is not None:
+            lines[i].forecast += cost.amount
+            counted.append(cost)
+    return counted
+
+
 def _titles(
     client: Client, planned: dict, actual: dict, month: int
 ) -> dict[int, tuple[str, str, str]]:
@@ -258,7 +355,9 @@ def _titles(
 HEADER = [
     "Period",
     "Initiatives one-time (capex)",
+    "Forecast replacements (one-time, not on the roadmap)",
     "Initiatives recurring (opex)",
+    "Initiative savings (recurring)",
     "Licences and subscriptions",
     "Practice fee",
     "Total recurring (opex)",
@@ -274,7 +373,9 @@ def _row(line: BudgetLine) -> list:
     return [
         line.label,
         line.initiative_capex,
+        line.forecast,
         line.initiative_opex,
+        line.initiative_savings,
         line.committed,
         line.fee,
         line.total_opex,
@@ -295,8 +396,8 @@ def export_rows(b: Budget) -> list[list]:
 
 
 def _cell(value: object) -> object:
-    if isinstance(value, Decimal):
-        return value.quantize(Decimal("0.01"))
+    if isinstance(value, Decimal):  # already whole cents (see quarter_share): no rounding
+        return value.quantize(CENT, ROUND_HALF_UP)
     return "" if value is None else value
 
 
@@ -305,7 +406,7 @@ def to_csv(b: Budget) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
-    writer.writerows(export_rows(b))
+    writer.writerows([safe_cell(v) for v in row] for row in export_rows(b))
     return out.getvalue()
 
 
@@ -317,14 +418,15 @@ def to_xlsx(b: Budget) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Budget"
-    ws.append([f"{b.client.name}: IT budget ({b.client.currency})"])
+    # The client's name is typed by people: written as text even if it starts with "=".
+    append_xlsx_row(ws, [f"{b.client.name}: IT budget ({b.client.currency})"])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append(HEADER)
+    append_xlsx_row(ws, HEADER)
     for cell in ws[2]:
         cell.font = Font(bold=True)
     quarters = len(b.lines)
     for n, row in enumerate(export_rows(b)):
-        ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        append_xlsx_row(ws, [float(v) if isinstance(v, Decimal) else v for v in row])
         if n >= quarters:
             for cell in ws[ws.max_row]:
                 cell.font = Font(bold=True)
@@ -332,7 +434,7 @@ def to_xlsx(b: Budget) -> bytes:
         for cell in row:
             cell.number_format = "#,##0.00"
     ws.column_dimensions["A"].width = 14
-    for col in "BCDEFGHIJK":
+    for col in "BCDEFGHIJKLM":
         ws.column_dimensions[col].width = 18
     ws.freeze_panes = "B3"
     out = io.BytesIO()

@@ -43,7 +43,7 @@ from vcio.strategy.models import (
     SpendEntry,
 )
 from vcio.strategy.planning import PlanSettings, apply_scenario, save_scenario
-from vcio.strategy.recommend import promote, sync_recommendations
+from vcio.strategy.recommend import attach, promote, sync_recommendations
 from vcio.strategy.services import add_requirement, link_goal
 
 P = Priority
@@ -198,7 +198,7 @@ INITIATIVES: dict[str, list[dict[str, Any]]] = {
         I("Asset inventory agent on every device", "operations", 0, 1800, 4, 2, 2, 3, S.DONE, -1,
             goals={3: 40}),
         I("Twelve-month replacement budget from the lifecycle forecast", "planning", 0, 0, 3, 3, 1,
-            3, S.APPROVED, 0, goals={3: 70}, req=("Asset inventory agent on every device",)),
+            3, goals={3: 70}, req=("Asset inventory agent on every device",)),
         I("Consolidate licences and drop unused seats", "cost", 0, 0, 3, 3, 1, 3, goals={3: 50}),
         I("Move the file server to SharePoint", "applications", 3000, 0, 15, 3, 2, 2,
             goals={2: 30}),
@@ -339,6 +339,16 @@ ROADMAP_CAPS: dict[str, tuple[int, int, int]] = {
 }
 BASE_PLAN = "Base plan"
 
+# Demo initiatives funded by the recommendations they take in: (key prefix, how many quarters
+# from next quarter the recommendations' due dates may fall in, or None for any).
+FUNDED_BY: dict[str, tuple[str, int | None]] = {
+    # The next four quarters of the replacement forecast (the optimiser then decides whether
+    # the lump fits under the client's caps, and says why not when it does not).
+    "Twelve-month replacement budget from the lifecycle forecast": ("assets.replace.", 4),
+    # Every licence renewing soon with unused seats: a saving, i.e. a negative recurring cost.
+    "Consolidate licences and drop unused seats": ("assets.licence_waste.", None),
+}
+
 # How many recommendations to promote per client, and the goal (index) each category serves.
 PROMOTE: dict[str, tuple[int, dict[str, int]]] = {
     "acme": (3, {"security": 1, "lifecycle": 0, "cost": 3}),
@@ -411,6 +421,30 @@ def _promote(client: Client, goals: list[BusinessGoal], user: Any) -> int:
         initiative = promote(rec, user)
         link_goal(initiative, goals[goal_for.get(rec.category, 0)], 40)
     return recs.filter(status=RecommendationStatus.PROMOTED).count()
+
+
+def _fund_from_recommendations(
+    client: Client, made: dict[str, Initiative], today: datetime.date
+) -> None:
+    """Fold the matching recommendations into the initiatives of ``FUNDED_BY``.
+
+    Idempotent: the rows were just reset to their table's costs, so those
+    already folded in on an earlier load are added back before the new ones.
+    """
+    first = quarter_of(today, client.fiscal_year_start_month).shift(1)
+    for title, (prefix, quarters) in FUNDED_BY.items():
+        initiative = made.get(title)
+        if initiative is None:
+            continue
+        recs = Recommendation.objects.filter(client=client, key__startswith=prefix)
+        if quarters is not None:
+            recs = recs.filter(due_date__gte=first.start, due_date__lt=first.shift(quarters).start)
+        folded = list(recs.filter(initiative=initiative))
+        initiative.capex += sum((r.one_time_cost for r in folded), Decimal(0))
+        initiative.opex_per_year += sum((r.recurring_cost_per_year for r in folded), Decimal(0))
+        initiative.save(update_fields=["capex", "opex_per_year", "updated_at"])
+        for rec in recs.filter(status=RecommendationStatus.OPEN).order_by("key"):
+            attach(rec, initiative)
 
 
 def _approved_at(start: FiscalQuarter, today: datetime.date) -> datetime.datetime:
@@ -506,6 +540,7 @@ def load_strategy(ctx: dict[str, Any], log: Callable[[str], None]) -> None:
             sync_recommendations([client.pk])
             promoted = _promote(client, goals, promoter)
             made = _load_initiatives(client, goals, today, approver)
+            _fund_from_recommendations(client, made, today)
             ScoringWeights.objects.get_or_create(client=client)
         planned = _load_roadmap(client, promoter, today)
         kpis = Kpi.objects.filter(goal__client=client).count()

@@ -288,7 +288,8 @@ def _check_item(p: Problem, it: Item) -> None:
         raise PlanError(f"'{it.title}': score must be a number, not {it.score!r}")
     for attr in ("capex", "opex_per_year", "effort_days"):
         value = float(getattr(it, attr))
-        if not math.isfinite(value) or value < 0:
+        # A negative opex is a saving: it frees room under the opex caps.
+        if not math.isfinite(value) or (value < 0 and attr != "opex_per_year"):
             raise PlanError(f"'{it.title}': {attr} cannot be negative ({num(value)})")
     if int(it.duration_quarters) < 1:
         raise PlanError(f"'{it.title}': duration must be at least 1 quarter")

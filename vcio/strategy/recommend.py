@@ -85,7 +85,7 @@ def _check(generator: str, draft: RecommendationDraft) -> None:
     # A generator's bug should name itself, not surface as a database error mid-sync.
     if draft.risk not in RISK_LEVELS:
         raise ValueError(f"generator {generator!r}: {draft.key!r} has risk {draft.risk!r}")
-    for name in ("one_time_cost", "recurring_cost_per_year", "effort_days"):
+    for name in ("one_time_cost", "effort_days"):  # a negative recurring cost is a saving
         if getattr(draft, name) < 0:
             raise ValueError(f"generator {generator!r}: {draft.key!r} has a negative {name}")
 
@@ -197,6 +197,30 @@ def promote(recommendation: Recommendation, user: Any) -> Initiative:
         rec.initiative = initiative
         rec.save(update_fields=["status", "initiative"])
     recommendation.refresh_from_db()
+    return initiative
+
+
+def attach(recommendation: Recommendation, initiative: Initiative) -> Initiative:
+    """Fold an open recommendation into an existing initiative of the same client.
+
+    The recommendation counts as promoted to ``initiative``, whose one-time
+    and recurring costs grow by the recommendation's (a saving lowers them),
+    so the budget, the score and the optimiser see the money once, there.
+    """
+    if recommendation.client_id != initiative.client_id:
+        raise ValidationError("A recommendation can only join an initiative of its own client.")
+    with transaction.atomic():
+        rec = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+        _require_open(rec, "attached to an initiative")
+        target = Initiative.objects.select_for_update().get(pk=initiative.pk)
+        target.capex += rec.one_time_cost
+        target.opex_per_year += rec.recurring_cost_per_year
+        target.save(update_fields=["capex", "opex_per_year", "updated_at"])
+        rec.status = Status.PROMOTED
+        rec.initiative = target
+        rec.save(update_fields=["status", "initiative"])
+    recommendation.refresh_from_db()
+    initiative.refresh_from_db()
     return initiative
 
 

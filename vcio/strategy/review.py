@@ -154,7 +154,9 @@ def _quarter_budget(client: Client, quarters: list[FiscalQuarter], today: dateti
         {
             "label": line.label,
             "capex": money(line.initiative_capex),
-            "opex": money(line.initiative_opex),
+            "forecast": money(line.forecast),
+            # Net of savings, so that the row adds up to its total.
+            "opex": money(line.initiative_opex + line.initiative_savings),
             "committed": money(line.committed + line.fee),
             "total": money(line.total),
         }
@@ -162,7 +164,7 @@ def _quarter_budget(client: Client, quarters: list[FiscalQuarter], today: dateti
     ]
     totals = {
         key: round_float(sum(r[key] for r in rows), 2)
-        for key in ("capex", "opex", "committed", "total")
+        for key in ("capex", "forecast", "opex", "committed", "total")
     }
     return {"quarters": rows, "totals": totals}
 

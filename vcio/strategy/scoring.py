@@ -47,9 +47,13 @@ class InitiativeData:
     # The client's largest first-year cost and effort, the yardsticks for "cheap" and "small".
     max_cost: Decimal = Decimal("0")
     max_effort: Decimal = Decimal("0")
+    # The client's largest first-year saving, as a cost (0 or negative): the best end of the
+    # cost scale, so an initiative that saves money scores above one that is merely free.
+    min_cost: Decimal = Decimal("0")
 
     @property
     def first_year_cost(self) -> Decimal:
+        """One-time plus a year's recurring cost; negative when its saving outweighs both."""
         return self.capex + self.opex_per_year
 
 
@@ -100,11 +104,27 @@ def _alignment(data: InitiativeData) -> tuple[float, float, str]:
     return raw, min(1.0, raw), f"Contributes {named}."
 
 
-def _relative(value: Decimal, largest: Decimal) -> float:
-    # Cheaper (or smaller) is better: 1 for free, 0 for the client's largest.
-    if largest <= 0:
+def _relative(value: Decimal, largest: Decimal, smallest: Decimal = Decimal("0")) -> float:
+    # Cheaper (or smaller) is better: 1 for the client's smallest (free, or its largest
+    # saving), 0 for its largest; without savings, 1 − value ÷ largest.
+    if largest <= smallest:
         return 1.0
-    return max(0.0, 1.0 - float(value / largest))
+    return min(1.0, max(0.0, float((largest - value) / (largest - smallest))))
+
+
+def _cost_text(data: InitiativeData) -> str:
+    cost, largest = data.first_year_cost, data.max_cost
+    against = f"against {largest:,.0f} for the client's most expensive initiative."
+    if data.min_cost < 0:
+        against = against[:-1] + f" and a saving of {-data.min_cost:,.0f} for its best saver."
+    if data.opex_per_year < 0 and cost < 0:
+        return f"Saves {-cost:,.0f} in its first year (net of its one-time cost), {against}"
+    if data.opex_per_year < 0:
+        return (
+            f"Costs {cost:,.0f} in its first year after saving {-data.opex_per_year:,.0f} a "
+            f"year, {against}"
+        )
+    return f"Costs {cost:,.0f} in its first year, {against}"
 
 
 def _parts(data: InitiativeData) -> list[tuple[str, float, float, str]]:
@@ -123,9 +143,8 @@ def _parts(data: InitiativeData) -> list[tuple[str, float, float, str]]:
         (
             "cost",
             float(cost),
-            _relative(cost, data.max_cost),
-            f"Costs {cost:,.0f} in its first year, against {data.max_cost:,.0f} for the "
-            "client's most expensive initiative.",
+            _relative(cost, data.max_cost, data.min_cost),
+            _cost_text(data),
         ),
         (
             "effort",
@@ -204,7 +223,9 @@ def initiative_data_for(
 def _client_data(
     rows: list[dict], links: dict[int, list[GoalLink]], start_month: int, today: datetime.date
 ) -> list[InitiativeData]:
-    max_cost = max((r["capex"] + r["opex_per_year"] for r in rows), default=Decimal("0"))
+    costs = [r["capex"] + r["opex_per_year"] for r in rows]
+    max_cost = max(costs, default=Decimal("0"))
+    min_cost = min([Decimal("0"), *costs])
     max_effort = max((r["effort_days"] for r in rows), default=Decimal("0"))
     return [
         InitiativeData(
@@ -221,6 +242,7 @@ def _client_data(
             goals=tuple(links[r["id"]]),
             max_cost=max_cost,
             max_effort=max_effort,
+            min_cost=min_cost,
         )
         for r in rows
     ]

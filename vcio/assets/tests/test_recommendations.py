@@ -127,7 +127,8 @@ def test_licence_renewing_soon_with_unused_seats(acme):
     assert draft.evidence["unused_seats"] == 4
     assert draft.evidence["saving_per_year"] == "600.00"  # 4 seats × 12.50 × 12
     assert "saves 600 USD a year" in draft.why
-    assert draft.one_time_cost == 0 and draft.recurring_cost_per_year == 0
+    # A saving is a negative recurring cost, so the budget, score and optimiser count it.
+    assert draft.one_time_cost == 0 and draft.recurring_cost_per_year == Decimal("-600.00")
 
 
 def test_drafts_only_for_the_clients_asked(acme, globex, acme_assets):

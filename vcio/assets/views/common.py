@@ -10,10 +10,7 @@ from django.http import QueryDict, StreamingHttpResponse
 from django.urls import reverse
 
 from vcio.core.models import Client
-
-# A cell starting with one of these is run as a formula by spreadsheet programs;
-# asset names come from imported files, so a crafted one must stay plain text.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from vcio.core.spreadsheets import safe_cell
 
 
 @dataclass(frozen=True)
@@ -63,13 +60,6 @@ def import_url(client: Client, target: str) -> str:
     return reverse("core:import_upload", kwargs={"client": client.slug, "target": target})
 
 
-def safe_cell(value: object) -> object:
-    """``value`` for a CSV cell, with text that a spreadsheet would run as a formula quoted."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return "" if value is None else value
-
-
 class _Echo:
     """A file-like object whose write returns the line, for streaming csv.writer output."""
 
@@ -87,6 +77,7 @@ def stream_csv(filename: str, header: list[str], rows: Iterable[list]) -> Stream
     def lines() -> Iterator[str]:
         yield "\ufeff" + writer.writerow(header)
         for row in rows:
+            # Asset names come from imported files: a crafted one must stay plain text.
             yield writer.writerow([safe_cell(v) for v in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

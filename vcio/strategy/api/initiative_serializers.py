@@ -147,7 +147,7 @@ class InitiativeSerializer(ClientOwnedSerializer):
         ]
         extra_kwargs = {
             "capex": {"error_messages": NOT_NEGATIVE},
-            "opex_per_year": {"error_messages": NOT_NEGATIVE},
+            "opex_per_year": {"help_text": "Negative for a saving (e.g. licence seats dropped)"},
             "effort_days": {"error_messages": {"min_value": "effort cannot be negative"}},
             "start_quarter": {"help_text": "Any day of the quarter; stored as its first day"},
             "end_quarter": {"help_text": "Any day of the quarter; stored as its first day"},

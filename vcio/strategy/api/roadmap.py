@@ -276,13 +276,18 @@ def _line(line: BudgetLine) -> dict[str, Any]:
     return {
         "period": line.label,
         "initiative_capex": line.initiative_capex,
+        "forecast": line.forecast,
         "initiative_opex": line.initiative_opex,
+        "initiative_savings": line.initiative_savings,
         "committed": line.committed,
         "fee": line.fee,
         "total_opex": line.total_opex,
         "total": line.total,
         "actual_capex": line.actual_capex,
         "actual_opex": line.actual_opex,
+        # The two sides of the variance: initiative spend in the quarters that have begun.
+        "planned_to_date": line.planned_to_date,
+        "actual_to_date": line.actual_to_date,
         "variance": line.variance,
     }
 
@@ -324,6 +329,7 @@ class BudgetViewSet(mixins.RetrieveModelMixin, ClientSlugViewSet):
                     for r in b.initiatives
                 ],
                 "committed": [{"label": label, "annual": a} for label, a in b.committed_lines],
+                "forecast": [{"label": label, "amount": a} for label, a in b.forecast_lines],
             }
         )
 

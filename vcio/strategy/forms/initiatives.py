@@ -147,7 +147,7 @@ class InitiativeForm(_WithTypedValue, forms.ModelForm):
             field.error_messages["invalid_choice"] = (
                 f"“%(value)s” is not one of the offered quarters for {label.lower()}."
             )
-        for name in ("capex", "opex_per_year", "effort_days"):
+        for name in ("capex", "effort_days"):  # opex may be negative: a saving
             _no_negative(self.fields[name])
         _plain_messages(self)
 

@@ -8,13 +8,16 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-# Amounts in the client's currency; never negative (a saving is evidence, not a cost).
+# Amounts in the client's currency; never negative.
 money = {
     "max_digits": 14,
     "decimal_places": 2,
     "default": Decimal("0"),
     "validators": [MinValueValidator(Decimal("0"))],
 }
+# A recurring amount a year: a cost, or a saving written as a negative cost (dropping unused
+# licence seats), so the budget, the score and the optimiser all count what an initiative saves.
+money_or_saving = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0")}
 days = {
     "max_digits": 8,
     "decimal_places": 1,

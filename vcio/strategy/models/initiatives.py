@@ -14,7 +14,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from vcio.core.scoping import ClientScopedModel, ScopedManager, ScopedRow
-from vcio.strategy.models.common import days, money, not_negative, one_to_five, percent, same_client
+from vcio.strategy.models.common import (
+    days,
+    money,
+    money_or_saving,
+    not_negative,
+    one_to_five,
+    percent,
+    same_client,
+)
 from vcio.strategy.models.goals import BusinessGoal
 
 
@@ -39,7 +47,11 @@ class Initiative(ClientScopedModel):
         BusinessGoal, through="InitiativeGoal", related_name="initiatives", blank=True
     )
     capex = models.DecimalField("one-time cost (capex)", **money)
-    opex_per_year = models.DecimalField("recurring cost a year (opex)", **money)
+    opex_per_year = models.DecimalField(
+        "recurring cost a year (opex)",
+        help_text="Negative for a saving (e.g. licence seats dropped).",
+        **money_or_saving,
+    )
     effort_days = models.DecimalField("effort (person-days)", **days)
     benefit = models.PositiveSmallIntegerField(default=3, validators=one_to_five)
     risk_reduction = models.PositiveSmallIntegerField(default=3, validators=one_to_five)
@@ -93,7 +105,7 @@ class Initiative(ClientScopedModel):
     class Meta:
         ordering = ["start_quarter", "title", "id"]
         constraints = [
-            *not_negative("initiative", "capex", "opex_per_year", "effort_days"),
+            *not_negative("initiative", "capex", "effort_days"),
             models.CheckConstraint(
                 condition=models.Q(percent_complete__lte=100), name="initiative_percent_le_100"
             ),

@@ -7,7 +7,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from vcio.core.scoping import ClientScopedModel
-from vcio.strategy.models.common import days, money, not_negative
+from vcio.strategy.models.common import days, money, money_or_saving, not_negative
 
 
 class Risk(models.TextChoices):
@@ -37,7 +37,7 @@ class Recommendation(ClientScopedModel):
     evidence = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     risk = models.CharField(max_length=10, choices=Risk.choices, default=Risk.MEDIUM)
     one_time_cost = models.DecimalField(**money)
-    recurring_cost_per_year = models.DecimalField(**money)
+    recurring_cost_per_year = models.DecimalField(**money_or_saving)  # negative: a saving
     effort_days = models.DecimalField(**days)
     due_date = models.DateField(null=True, blank=True)
     category = models.CharField(max_length=60, blank=True)
@@ -68,7 +68,7 @@ class Recommendation(ClientScopedModel):
         ordering = ["status", "due_date", "id"]
         constraints = [
             models.UniqueConstraint(fields=["client", "key"], name="one_recommendation_per_key"),
-            *not_negative("recommendation", "one_time_cost", "recurring_cost_per_year"),
+            *not_negative("recommendation", "one_time_cost"),
         ]
 
     def __str__(self) -> str:

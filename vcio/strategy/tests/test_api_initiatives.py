@@ -99,11 +99,18 @@ def test_negative_money_is_refused_naming_the_field(api, bob, acme):
         format="json",
     )
     assert response.status_code == 400
-    assert response.json() == {
-        "capex": ["a cost cannot be negative"],
-        "opex_per_year": ["a cost cannot be negative"],
-    }
+    # A negative recurring cost is a saving (dropped licence seats); a one-time cost is not.
+    assert response.json() == {"capex": ["a cost cannot be negative"]}
     assert not Initiative.objects.exists()
+
+
+def test_a_negative_recurring_cost_is_a_saving(api, bob, acme):
+    response = api(bob).post(
+        "/api/initiatives/",
+        {"client": "acme", "title": "Drop seats", "opex_per_year": "-1200"},
+        format="json",
+    )
+    assert response.status_code == 201 and response.json()["opex_per_year"] == "-1200.00"
 
 
 def test_an_end_before_the_start_is_refused(api, bob, acme):

@@ -8,7 +8,7 @@ from vcio.assets.demo import load_assets
 from vcio.core.demo import load_core
 from vcio.core.models import Client
 from vcio.core.registry import demo_loaders, figures
-from vcio.strategy.demo import load_strategy
+from vcio.strategy.demo import FUNDED_BY, load_strategy
 from vcio.strategy.models import (
     BusinessGoal,
     Initiative,
@@ -89,7 +89,7 @@ def test_each_demo_client_gets_goals_kpis_and_20_to_40_initiatives(practice):
         assert initiatives.filter(requires__isnull=False).exists()
         promoted = Recommendation.objects.filter(
             client=client, status=RecommendationStatus.PROMOTED
-        )
+        ).exclude(initiative__title__in=FUNDED_BY)  # those fold into one initiative each
         assert 2 <= promoted.count() <= 3
         assert all(r.initiative.client_id == client.pk for r in promoted)
         assert all(r.initiative.goal_links.exists() for r in promoted)
@@ -151,3 +151,22 @@ def test_bound_kpis_point_at_registered_figures_and_entered_ones_have_history(pr
     for kpi in Kpi.objects.filter(figure_key=""):
         assert kpi.values.count() >= 3
         assert kpi.entered_value == kpi.values.order_by("-at")[0].value
+
+
+@pytest.mark.django_db
+def test_the_replacement_budget_and_the_licence_clean_up_carry_their_money(practice):
+    """Not $0 / $0: the forecast's next four quarters, and the unused seats' yearly saving."""
+    load(practice)
+    load(practice)  # loading again neither loses nor doubles the folded-in money
+    for title, prefix in (
+        ("Twelve-month replacement budget from the lifecycle forecast", "assets.replace."),
+        ("Consolidate licences and drop unused seats", "assets.licence_waste."),
+    ):
+        initiative = Initiative.objects.get(client__slug="acme", title=title)
+        folded = list(initiative.recommendations.all())
+        assert folded and all(r.key.startswith(prefix) for r in folded)
+        assert initiative.capex == sum(r.one_time_cost for r in folded)
+        assert initiative.opex_per_year == sum(r.recurring_cost_per_year for r in folded)
+    replace = Initiative.objects.get(client__slug="acme", title__startswith="Twelve-month")
+    consolidate = Initiative.objects.get(client__slug="acme", title__startswith="Consolidate")
+    assert replace.capex > 0 and consolidate.opex_per_year < 0  # a saving

@@ -15,7 +15,8 @@ from vcio.core.registry import (
     recommendation_generators,
 )
 from vcio.strategy.models import Initiative, Recommendation
-from vcio.strategy.recommend import dismiss, promote, sync_recommendations
+from vcio.strategy.recommend import attach, dismiss, promote, sync_recommendations
+from vcio.strategy.tests.factories import InitiativeFactory
 
 DUE = datetime.date(2027, 3, 31)
 
@@ -178,6 +179,30 @@ def test_sync_with_the_real_generators_and_periodic_job(acme):
     periodic_jobs.get("strategy.sync_recommendations").run()
     keys = set(Recommendation.objects.filter(client=acme).values_list("key", flat=True))
     assert any(k.startswith("assets.replace.") for k in keys)
+
+
+def test_attach_folds_a_recommendation_and_its_money_into_an_initiative(fake, acme, globex):
+    fake.drafts = [
+        draft(acme, key="test.q1", one_time_cost=Decimal("3200"), recurring_cost_per_year=0),
+        draft(acme, key="test.seats", one_time_cost=0, recurring_cost_per_year=Decimal("-600")),
+    ]
+    sync_recommendations([acme.pk])
+    plan = InitiativeFactory(client=acme, title="Replacement budget", capex=Decimal("1000"))
+    for rec in Recommendation.objects.order_by("key"):
+        attach(rec, plan)
+    assert (plan.capex, plan.opex_per_year) == (Decimal("4200"), Decimal("-600"))  # 1,000 + 3,200
+    assert set(Recommendation.objects.values_list("status", "initiative")) == {
+        ("promoted", plan.pk)
+    }
+    with pytest.raises(ValidationError, match="only an open recommendation can be attached"):
+        attach(Recommendation.objects.first(), plan)
+    theirs = InitiativeFactory(client=globex, title="Theirs", capex=Decimal("0"))
+    fake.drafts = [draft(acme, key="test.other")]
+    sync_recommendations([acme.pk])
+    with pytest.raises(ValidationError, match="its own client"):
+        attach(Recommendation.objects.get(key="test.other"), theirs)
+    theirs.refresh_from_db()
+    assert theirs.capex == 0
 
 
 @pytest.mark.parametrize(

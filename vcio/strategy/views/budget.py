@@ -50,13 +50,15 @@ def _chart(b: Budget):
         [line.label.replace(" ", "\n") for line in b.lines],
         [
             Series("Initiatives, one-time", [line.initiative_capex for line in b.lines]),
+            Series("Forecast replacements", [line.forecast for line in b.lines]),
             Series("Initiatives, recurring", [line.initiative_opex for line in b.lines]),
             Series("Licences and subscriptions", [line.committed for line in b.lines]),
             Series("Practice fee", [line.fee for line in b.lines]),
         ],
         title=f"IT budget of {b.client.name} by quarter",
         desc="Planned spend per fiscal quarter: the roadmap's one-time and recurring costs, "
-        "the licences and subscriptions already paid for, and the practice's fee.",
+        "the forecast replacements not on the roadmap yet, the licences and subscriptions "
+        "already paid for, and the practice's fee (savings are in the table).",
         width=760,
         height=300,
     )

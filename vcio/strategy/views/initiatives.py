@@ -23,6 +23,7 @@ from django.views import generic
 from vcio.core.models import Client
 from vcio.core.roles import Perm
 from vcio.core.scoping import get_for_user_or_404
+from vcio.core.spreadsheets import safe_cell
 from vcio.core.views.base import (
     ClientMixin,
     ClientScopedCreateView,
@@ -92,9 +93,6 @@ CSV_HEADER = [
     "requires",
     "owner",
 ]
-# A cell starting with one of these runs as a formula in a spreadsheet; titles are typed
-# by people and copied from recommendations, so a crafted one must stay plain text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -205,13 +203,6 @@ class InitiativeList(ClientMixin, generic.TemplateView):
         return ctx
 
 
-def csv_cell(value: object) -> object:
-    """``value`` for a CSV cell; text a spreadsheet would run as a formula is quoted."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return "" if value is None else value
-
-
 class InitiativeExport(ClientMixin, generic.View):
     """The filtered, sorted list as CSV, with the score and the quarter labels."""
 
@@ -245,7 +236,9 @@ class InitiativeExport(ClientMixin, generic.View):
                 "; ".join(r.title for r in i.requires.all()),
                 str(i.owner or ""),
             ]
-            writer.writerow([csv_cell(c) for c in cells])
+            # Titles are typed by people and copied from recommendations: a crafted one
+            # must stay plain text.
+            writer.writerow([safe_cell(c) for c in cells])
         return response
 
 
