@@ -13,28 +13,31 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.views import generic
 
 from vcio.core import audit
 from vcio.core.access import access_for
 from vcio.core.models import Client
 from vcio.core.registry import client_tabs
-from vcio.core.roles import Perm
+from vcio.core.roles import Perm, perm_for
 from vcio.core.scoping import get_for_user_or_404
 
 
 class ClientMixin(LoginRequiredMixin):
     """Resolves ``self.client`` from the ``client`` slug in the URL."""
 
+    # What the page needs, looked up in the permission matrix (vcio.core.roles):
+    # ``client_perm`` to open it, ``write_perm`` to post to it (see ``perm_for``).
     client_perm: Perm = Perm.VIEW
+    write_perm: Perm | None = None
     client: Client
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.client = get_for_user_or_404(
-            Client, request.user, self.client_perm, slug=kwargs["client"]
+            Client, request.user, perm_for(self, request.method), slug=kwargs["client"]
         )
         return super().dispatch(request, *args, **kwargs)
 
@@ -42,9 +45,17 @@ class ClientMixin(LoginRequiredMixin):
         ctx = super().get_context_data(**kwargs)
         access = access_for(self.request.user)
         ctx["client"] = self.client
-        ctx["client_perms"] = {p.value for p in access.perms_for(self.client.pk)}
-        ctx["client_tabs"] = client_tab_links(self.client, self.request.path)
+        perms = access.perms_for(self.client.pk)
+        ctx["client_perms"] = {p.value for p in perms}
+        links = client_tab_links(self.client, self.request.path)
+        ctx["client_tabs"] = [link for link in links if page_perm(link["url"]) in perms]
         return ctx
+
+
+def page_perm(url: str) -> Perm:
+    """What opening the page at ``url`` needs, as its view declares (tabs one may not open hide)."""
+    view = resolve(url).func
+    return perm_for(getattr(view, "view_class", view), "GET")
 
 
 def client_tab_links(client: Client, path: str) -> list[dict]:

@@ -37,11 +37,14 @@ class ClientDetailView(ClientMixin, generic.TemplateView):
             .filter(Q(is_primary=True) | Q(is_decision_maker=True))
             .order_by("-is_primary", "last_name")
         )
+        # Read with the permission the matrix asks for: no rows for those without it.
         ctx["members"] = (
-            Membership.objects.for_user(user).filter(client=client).select_related("user")
+            Membership.objects.for_user(user, Perm.INTERNAL)
+            .filter(client=client)
+            .select_related("user")
         )
         ctx["audit_events"] = (
-            AuditEvent.objects.for_user(user)
+            AuditEvent.objects.for_user(user, Perm.INTERNAL)
             .filter(client=client)
             .select_related("content_type")[:10]
         )
@@ -51,6 +54,7 @@ class ClientDetailView(ClientMixin, generic.TemplateView):
 class ClientAuditView(ClientMixin, generic.ListView):
     model = AuditEvent
     template_name = "core/audit_list.html"
+    client_perm = Perm.INTERNAL
     paginate_by = 50
 
     def get_queryset(self):
