@@ -38,7 +38,8 @@ class Perm(StrEnum):
 PERM_LABELS: dict[Perm, str] = {
     Perm.VIEW: "View the client's data (pages, portal, reports, API)",
     Perm.EDIT: "Edit the client's data (assets, contacts, services, goals, initiatives)",
-    Perm.PLAN: "Plan: run the optimiser, apply scenarios, create and run reviews, decline",
+    Perm.PLAN: "Plan: optimiser and scenarios, reviews and their cadence, "
+    "promoting recommendations, withdrawing initiatives",
     Perm.APPROVE: "Decide for the client: approve or decline initiatives",
     Perm.COMMERCIAL: "See commercial terms (monthly fee, contract dates)",
     Perm.INTERNAL: "See internal notes, the audit log and who has access",
@@ -104,6 +105,17 @@ def perm_for(view: object, method: str) -> Perm:
 
 def role_may(role: str, perm: Perm) -> bool:
     return perm in ROLE_PERMS[role]
+
+
+def role_may_use(role: str, view: object, method: str) -> bool:
+    """Whether ``role`` (on the view's client) may send ``method`` to ``view``.
+
+    A view marked ``practice_wide`` (deleting a whole client) needs its
+    permission from a practice-wide role, not from a role on the one client.
+    """
+    if getattr(view, "practice_wide", False) and role not in PRACTICE_WIDE_ROLES:
+        return False
+    return role_may(role, perm_for(view, method))
 
 
 def matrix_markdown() -> str:

@@ -36,6 +36,7 @@ class ScopedQueryMixin:
     model: type[Model]
     # What reading needs, from the permission matrix (e.g. INTERNAL for the audit log).
     read_perm: Perm = Perm.VIEW
+    write_perm: Perm | None = None  # None: EDIT (see ``perm_for``); an action may set its own
     select_related: tuple[str, ...] = ()
     pagination_class = Pagination
     request: Request

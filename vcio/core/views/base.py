@@ -21,7 +21,7 @@ from vcio.core.access import access_for
 from vcio.core.models import Client
 from vcio.core.registry import client_tabs
 from vcio.core.roles import Perm, perm_for
-from vcio.core.scoping import get_for_user_or_404
+from vcio.core.scoping import get_for_user_or_404, require
 
 
 class ClientMixin(LoginRequiredMixin):
@@ -31,14 +31,16 @@ class ClientMixin(LoginRequiredMixin):
     # ``client_perm`` to open it, ``write_perm`` to post to it (see ``perm_for``).
     client_perm: Perm = Perm.VIEW
     write_perm: Perm | None = None
+    practice_wide = False  # True: the permission must be held on the whole practice
     client: Client
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.client = get_for_user_or_404(
-            Client, request.user, perm_for(self, request.method), slug=kwargs["client"]
-        )
+        perm = perm_for(self, request.method)
+        self.client = get_for_user_or_404(Client, request.user, perm, slug=kwargs["client"])
+        if self.practice_wide:
+            require(request.user, perm)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -111,11 +111,8 @@ class ClientDeleteView(ClientMixin, generic.TemplateView):
 
     model = Client
     template_name = "core/confirm_delete.html"
-    client_perm = Perm.VIEW
-
-    def get(self, request, *args, **kwargs):
-        require(request.user, Perm.MANAGE)
-        return super().get(request, *args, **kwargs)
+    client_perm = Perm.MANAGE
+    practice_wide = True
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -124,7 +121,6 @@ class ClientDeleteView(ClientMixin, generic.TemplateView):
         return ctx
 
     def post(self, request, *args, **kwargs):
-        require(request.user, Perm.MANAGE)
         client = self.client
         with transaction.atomic():
             audit.record_delete(request.user, client)

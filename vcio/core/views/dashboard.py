@@ -14,7 +14,7 @@ from vcio.core.access import access_for
 from vcio.core.filters import ClientFilter
 from vcio.core.models import Client
 from vcio.core.registry import compute_figures, dashboard_panels, summary_figures
-from vcio.core.roles import CLIENT_ROLES
+from vcio.core.roles import CLIENT_ROLES, Perm
 
 
 def client_rows(clients: list[Client]) -> tuple[list, list[dict]]:
@@ -63,7 +63,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "figures": figs,
             "rows": rows,
-            "total_fees": sum(c.monthly_fee for c in clients),
+            # Only the fees of clients whose commercial terms the user may see.
+            "total_fees": sum(
+                c.monthly_fee
+                for c in clients
+                if access_for(request.user).can(Perm.COMMERCIAL, c.pk)
+            ),
             "panels": panels(request, clients),
         },
     )
