@@ -11,6 +11,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from vcio.core.roles import Role, matrix_markdown
 from vcio.core.tests.matrix_walker import Member, walk_matrix
 from vcio.core.tests.test_isolation import isolation_world  # noqa: F401 (a fixture)
@@ -43,6 +45,24 @@ def test_every_role_gets_what_the_matrix_says_on_every_route(
     # Pages, portal and API alike were walked.
     assert {"strategy:roadmap_optimise", "core:client_audit", "portal:decide"} <= names
     assert any(r.is_api and "{pk}" in r.template for r in walked)
+
+
+@pytest.mark.urls("vcio.core.tests.lax_urls")
+def test_the_walker_catches_a_view_that_does_not_enforce_what_it_declares(
+    isolation_world,  # noqa: F811
+    alice,
+    tess,
+    carol,
+    erin,
+):
+    members = [Member(Role.TECHNICIAN, tess), Member(Role.EXECUTIVE, carol)]
+    members.append(Member(Role.EDITOR, erin))
+    findings = walk_matrix(isolation_world, members)
+    assert sorted((f.route, f.actor, f.method) for f in findings) == [
+        ("/lax/acme/", "editor (erin)", "get"),
+        ("/lax/acme/", "executive (carol)", "get"),
+        ("/lax/acme/", "technician (tess)", "get"),
+    ]
 
 
 def test_readme_shows_the_matrix_the_code_enforces():
