@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from vcio.core.access import access_for
 from vcio.core.admin_site import is_practice_owner
 from vcio.core.models import Client
-from vcio.core.roles import Perm
+from vcio.core.roles import PRACTICE_ROLES, Perm
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -22,6 +22,6 @@ def navigation(request: HttpRequest) -> dict:
     ctx["can_create_clients"] = access.can_practice(Perm.MANAGE)
     ctx["can_open_admin"] = user.is_superuser or is_practice_owner(user)
     ctx["is_practice_staff"] = bool(access.practice_perms) or any(
-        Perm.INTERNAL in access.perms_for(cid) for cid in access.client_roles
+        role in PRACTICE_ROLES for role in access.client_roles.values()
     )
     return ctx

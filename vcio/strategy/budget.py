@@ -440,3 +440,14 @@ def to_xlsx(b: Budget) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def without_fee(b: Budget) -> Budget:
+    """``b`` as seen without the commercial terms: no practice fee in any line or total.
+
+    Hiding only the fee column would still reveal it as total minus the other
+    columns, so the fee leaves the totals too.
+    """
+    for line in [*b.lines, *b.years, b.total]:
+        line.fee = ZERO
+    return b

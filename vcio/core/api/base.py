@@ -34,6 +34,9 @@ class ScopedQueryMixin:
     """The queryset every action starts from: the user's visible rows, nothing else."""
 
     model: type[Model]
+    # What reading needs, from the permission matrix (e.g. INTERNAL for the audit log).
+    read_perm: Perm = Perm.VIEW
+    write_perm: Perm | None = None  # None: EDIT (see ``perm_for``); an action may set its own
     select_related: tuple[str, ...] = ()
     pagination_class = Pagination
     request: Request
@@ -44,8 +47,8 @@ class ScopedQueryMixin:
         return qs.select_related(*self.select_related) if self.select_related else qs
 
     def get_queryset(self) -> QuerySet:
-        """The rows the requesting user may see (VIEW); writes are checked per object."""
-        return self.queryset_base().for_user(self.request.user, Perm.VIEW)
+        """The rows the requesting user may read (``read_perm``); writes are checked per object."""
+        return self.queryset_base().for_user(self.request.user, self.read_perm)
 
 
 class ScopedReadOnlyModelViewSet(ScopedQueryMixin, viewsets.ReadOnlyModelViewSet):

@@ -10,7 +10,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
 from vcio.core.access import access_for
-from vcio.core.roles import Perm
+from vcio.core.roles import perm_for
 from vcio.core.scoping import require
 
 
@@ -32,9 +32,7 @@ class ScopedAccess(BasePermission):
 
     def has_object_permission(self, request: Request, view, obj: Model) -> bool:
         """True when the user holds the needed perm on ``obj``'s client, else False (403)."""
-        perm = (
-            Perm.VIEW if request.method in SAFE_METHODS else getattr(view, "write_perm", Perm.EDIT)
-        )
+        perm = perm_for(view, request.method)
         # DRF's own exceptions, not Django's: the browsable API probes this to
         # decide which forms to show and only expects DRF's.
         try:

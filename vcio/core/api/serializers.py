@@ -25,6 +25,8 @@ from vcio.core.roles import PRACTICE_WIDE_ROLES, Perm, Role
 MANAGEABLE_ROLES = [r for r in Role if r not in PRACTICE_WIDE_ROLES]
 # Client fields only the practice may read, also redacted from audit changes.
 INTERNAL_FIELDS = frozenset({"internal_notes"})
+# Client fields only users who may see the commercial terms read (Perm.COMMERCIAL).
+COMMERCIAL_FIELDS = frozenset({"monthly_fee", "contract_start"})
 
 
 def _request_user(field_or_serializer) -> Any:
@@ -188,10 +190,18 @@ class ClientSerializer(serializers.ModelSerializer):
         return attrs
 
     def to_representation(self, instance: Client) -> dict[str, Any]:
-        """The client's fields; ``internal_notes`` only for users with INTERNAL on it."""
+        """The client's fields, minus those the matrix hides from the reader.
+
+        ``internal_notes`` only with INTERNAL; the fee and contract date only
+        with COMMERCIAL on the client.
+        """
         data = super().to_representation(instance)
+        access = access_for(_request_user(self))
         if not self._may_read_internal(instance.pk):
             for name in INTERNAL_FIELDS:
+                data.pop(name, None)
+        if not access.can(Perm.COMMERCIAL, instance.pk):
+            for name in COMMERCIAL_FIELDS:
                 data.pop(name, None)
         return data
 

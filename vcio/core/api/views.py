@@ -106,6 +106,7 @@ class MembershipViewSet(ScopedModelViewSet):
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     ordering_fields = ["role", "created_at", "user__username", "client__name"]
     lookup_value_regex = r"\d+"
+    read_perm = Perm.INTERNAL
     write_perm = Perm.MEMBERS
 
     def perform_destroy(self, instance: Model) -> None:
@@ -120,6 +121,7 @@ class AuditEventViewSet(ScopedReadOnlyModelViewSet):
     """The audit log of the clients the user may see (read only)."""
 
     model = AuditEvent
+    read_perm = Perm.INTERNAL  # the practice's record, like its internal notes
     select_related = ("client", "content_type")
     serializer_class = s.AuditEventSerializer
     filterset_class = AuditEventFilter

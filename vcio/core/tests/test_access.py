@@ -52,9 +52,12 @@ def test_child_rows_follow_their_client(bob, dave, acme, globex):
 @pytest.mark.parametrize(
     ("name", "perms"),
     [
-        ("bob", {Perm.VIEW, Perm.EDIT, Perm.MANAGE, Perm.INTERNAL}),
-        ("tess", {Perm.VIEW, Perm.EDIT, Perm.INTERNAL}),
-        ("carol", {Perm.VIEW, Perm.APPROVE}),
+        (
+            "bob",
+            {Perm.VIEW, Perm.EDIT, Perm.PLAN, Perm.COMMERCIAL} | {Perm.MANAGE, Perm.INTERNAL},
+        ),
+        ("tess", {Perm.VIEW, Perm.EDIT}),
+        ("carol", {Perm.VIEW, Perm.APPROVE, Perm.COMMERCIAL}),
         ("erin", {Perm.VIEW, Perm.EDIT}),
     ],
 )

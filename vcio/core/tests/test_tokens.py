@@ -236,7 +236,7 @@ def test_me_reports_memberships_and_token_limits(bob, acme):
     _, key = make_token(bob, read_only=True)
     me = bearer(key).get("/api/me/").json()
     assert me["token"]["read_only"] is True
-    assert me["memberships"][0]["perms"] == ["internal", "view"]
+    assert me["memberships"][0]["perms"] == ["commercial", "internal", "view"]
 
 
 # --- the `vcio token` command -------------------------------------------------------

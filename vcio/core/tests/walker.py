@@ -56,6 +56,9 @@ class Route:
     view: Any  # the view class (Django CBV, DRF view) or function
     is_api: bool
     is_admin: bool
+    # DRF only: the action's extra arguments (e.g. ``write_perm``) and method → action.
+    initkwargs: dict = field(default_factory=dict, hash=False, compare=False)
+    actions: dict | None = field(default=None, hash=False, compare=False)
 
     @property
     def model(self) -> type[models.Model] | None:
@@ -142,6 +145,8 @@ def iter_routes(urlconf: str | None = None) -> Iterator[Route]:
                     view=view,
                     is_api=full.startswith("/api/"),
                     is_admin=full.startswith("/admin/"),
+                    initkwargs=dict(getattr(p.callback, "initkwargs", None) or {}),
+                    actions=getattr(p.callback, "actions", None),
                 )
 
     yield from walk(get_resolver(urlconf).url_patterns, "", (), None)

@@ -13,40 +13,53 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.views import generic
 
 from vcio.core import audit
 from vcio.core.access import access_for
 from vcio.core.models import Client
 from vcio.core.registry import client_tabs
-from vcio.core.roles import Perm
-from vcio.core.scoping import get_for_user_or_404
+from vcio.core.roles import Perm, perm_for
+from vcio.core.scoping import get_for_user_or_404, require
 from vcio.core.tab_bar import tab_bar
 
 
 class ClientMixin(LoginRequiredMixin):
     """Resolves ``self.client`` from the ``client`` slug in the URL."""
 
+    # What the page needs, looked up in the permission matrix (vcio.core.roles):
+    # ``client_perm`` to open it, ``write_perm`` to post to it (see ``perm_for``).
     client_perm: Perm = Perm.VIEW
+    write_perm: Perm | None = None
+    practice_wide = False  # True: the permission must be held on the whole practice
     client: Client
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.client = get_for_user_or_404(
-            Client, request.user, self.client_perm, slug=kwargs["client"]
-        )
+        perm = perm_for(self, request.method)
+        self.client = get_for_user_or_404(Client, request.user, perm, slug=kwargs["client"])
+        if self.practice_wide:
+            require(request.user, perm)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         access = access_for(self.request.user)
         ctx["client"] = self.client
-        ctx["client_perms"] = {p.value for p in access.perms_for(self.client.pk)}
-        ctx["client_tabs"] = client_tab_links(self.client, self.request.path)
+        perms = access.perms_for(self.client.pk)
+        ctx["client_perms"] = {p.value for p in perms}
+        links = client_tab_links(self.client, self.request.path)
+        ctx["client_tabs"] = [link for link in links if page_perm(link["url"]) in perms]
         ctx["client_tab_bar"] = tab_bar(ctx["client_tabs"])
         return ctx
+
+
+def page_perm(url: str) -> Perm:
+    """What opening the page at ``url`` needs, as its view declares (tabs one may not open hide)."""
+    view = resolve(url).func
+    return perm_for(getattr(view, "view_class", view), "GET")
 
 
 def client_tab_links(client: Client, path: str) -> list[dict]:

@@ -17,7 +17,7 @@ from vcio.core.filters import ClientFilter
 from vcio.core.models import Client
 from vcio.core.periods import current_period_name
 from vcio.core.registry import Figure, compute_figures, dashboard_panels, summary_figures
-from vcio.core.roles import CLIENT_ROLES
+from vcio.core.roles import CLIENT_ROLES, Perm
 from vcio.core.templatetags.vcio_format import format_money
 
 
@@ -87,7 +87,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "figures": figs,
             "columns": figure_columns(figs, clients),
             "rows": rows,
-            "fees": fees_by_currency(clients),
+            # Only the fees of clients whose commercial terms the user may see.
+            "fees": fees_by_currency(
+                [c for c in clients if access_for(request.user).can(Perm.COMMERCIAL, c.pk)]
+            ),
             "panels": panels(request, clients),
         },
     )

@@ -24,6 +24,7 @@ class MemberList(ClientScopedListView):
     model = Membership
     filterset_class = MembershipFilter
     template_name = "core/member_list.html"
+    client_perm = Perm.INTERNAL  # who has access is the practice's record, like the audit log
 
     def base_queryset(self):
         return super().base_queryset().select_related("user")

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from vcio.core.api.base import ScopedModelViewSet
+from vcio.core.roles import Perm
 from vcio.core.scoping import require
 from vcio.reviews import reports, services
 from vcio.reviews.api import serializers as s
@@ -43,6 +44,7 @@ class ReviewViewSet(ScopedModelViewSet):
     ordering_fields = ["period_start", "period_end", "meeting_date", "status"]
     http_method_names = ["get", "post", "patch", "head", "options"]
     lookup_value_regex = r"\d+"
+    write_perm = Perm.PLAN  # running reviews is the practice's planning work
 
     def queryset_base(self) -> QuerySet:
         # Snapshots and stored reports are large; the list shows neither.
@@ -122,6 +124,7 @@ class DecisionViewSet(ScopedModelViewSet):
     filterset_class = DecisionFilter
     ordering_fields = ["decided_at"]
     lookup_value_regex = r"\d+"
+    write_perm = Perm.PLAN
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         data = dict(serializer.validated_data)
@@ -148,6 +151,7 @@ class ActionItemViewSet(ScopedModelViewSet):
     search_fields = ["title", "owner"]
     ordering_fields = ["due_date", "status", "created_at"]
     lookup_value_regex = r"\d+"
+    write_perm = Perm.PLAN
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         data = dict(serializer.validated_data)

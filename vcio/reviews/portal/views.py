@@ -148,6 +148,7 @@ class Decide(PortalMixin, View):
     """POST approve/decline on one initiative: recorded with who and when, applied at once."""
 
     model = Initiative
+    write_perm = Perm.APPROVE
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, client: str, pk: int) -> HttpResponse:

@@ -47,6 +47,7 @@ class CadencePage(ClientMixin, generic.FormView):
     """The cadence form (for editors) and the next reviews it schedules."""
 
     model = ReviewCadence
+    write_perm = Perm.PLAN
     form_class = CadenceForm
     template_name = "reviews/cadence.html"
 
@@ -64,11 +65,11 @@ class CadencePage(ClientMixin, generic.FormView):
         ctx["upcoming"] = upcoming(self.client, saved, today)
         ctx["is_saved"] = saved.pk is not None
         ctx["attendees"] = list(saved.attendees.all()) if saved.pk else []
-        ctx["can_edit"] = access_for(self.request.user).can(Perm.EDIT, self.client.pk)
+        ctx["can_edit"] = access_for(self.request.user).can(Perm.PLAN, self.client.pk)
         return ctx
 
     def post(self, request, *args, **kwargs) -> HttpResponse:
-        require(request.user, Perm.EDIT, self.client)
+        require(request.user, Perm.PLAN, self.client)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form: CadenceForm) -> HttpResponse:

@@ -75,7 +75,7 @@ class ReviewPage(ClientMixin, generic.TemplateView):
                 review.decisions.select_related("initiative").order_by("decided_at", "id")
             ),
             action_items=services.agenda_items(review),
-            can_edit=Perm.EDIT in perms and not review.is_final,
+            can_edit=Perm.PLAN in perms and not review.is_final,
             can_internal=Perm.INTERNAL in perms,
             today=services.client_today(self.client),
         )
@@ -96,7 +96,8 @@ class ReviewAction(ReviewPage):
     """A POST that changes the review; subclasses say what in :meth:`act`."""
 
     http_method_names = ["post"]
-    perm = Perm.EDIT
+    perm = Perm.PLAN
+    write_perm = Perm.PLAN  # running a review is the practice's planning work
     anchor = ""
 
     def post(self, request, *args, **kwargs) -> HttpResponse:
@@ -125,9 +126,10 @@ class ReviewFinalise(ReviewAction):
     """GET: the confirmation step; POST: finalise, apply decisions, store the report."""
 
     http_method_names = ["get", "post"]
+    client_perm = Perm.PLAN
 
     def get(self, request, *args, **kwargs) -> HttpResponse:
-        self.review = review_of(self, Perm.EDIT, kwargs["pk"])
+        self.review = review_of(self, Perm.PLAN, kwargs["pk"])
         ctx = super().get_context_data()
         if self.review.is_final:
             try:

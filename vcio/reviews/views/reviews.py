@@ -66,7 +66,7 @@ class ReviewList(ClientScopedListView):
 class ReviewCreate(ClientMixin, generic.FormView):
     """A review of any period; an overlap with another of the same kind is a 400 naming it."""
 
-    client_perm = Perm.EDIT
+    client_perm = Perm.PLAN
     form_class = NewReviewForm
     template_name = "reviews/review_form.html"
 
@@ -99,7 +99,7 @@ class ReviewCreate(ClientMixin, generic.FormView):
 class ReviewPrepare(ClientMixin, generic.TemplateView):
     """Create the review the cadence says is due (the next one, or an overdue one)."""
 
-    client_perm = Perm.EDIT
+    client_perm = Perm.PLAN
     http_method_names = ["post"]
     template_name = "core/refused.html"
 

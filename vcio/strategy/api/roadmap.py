@@ -27,13 +27,14 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from vcio.core import audit
+from vcio.core.access import access_for
 from vcio.core.api.base import ScopedQueryMixin
 from vcio.core.api.serializers import ClientSlugField
 from vcio.core.models import Client
 from vcio.core.roles import Perm
 from vcio.core.scoping import get_for_user_or_404, require
 from vcio.strategy import moves, planning
-from vcio.strategy.budget import BudgetLine, build_budget
+from vcio.strategy.budget import BudgetLine, build_budget, without_fee
 from vcio.strategy.models import Initiative, Scenario
 from vcio.strategy.planning import MAX_HORIZON, PlanSettings
 
@@ -116,6 +117,7 @@ class ScenarioViewSet(
     filterset_fields = ["client__slug"]
     ordering_fields = ["created_at", "name"]
     lookup_value_regex = r"\d+"
+    write_perm = Perm.PLAN  # optimising and applying plans is the CIO's planning work
 
     def _scenario(self, perm: Perm) -> Scenario:
         return get_for_user_or_404(
@@ -128,14 +130,14 @@ class ScenarioViewSet(
         params = OptimiseSerializer(data=request.data, context={"request": request})
         params.is_valid(raise_exception=True)
         client: Client = params.validated_data["client"]
-        require(request.user, Perm.EDIT, client)
+        require(request.user, self.write_perm, client)
         scenario = planning.save_scenario(
             client, params.validated_data["name"], params.settings(), request.user
         )
         return Response(ScenarioSerializer(scenario).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: Scenario) -> None:
-        require(self.request.user, Perm.EDIT, instance.client)
+        require(self.request.user, self.write_perm, instance.client)
         audit.record_delete(self.request.user, instance)
         instance.delete()
 
@@ -143,7 +145,7 @@ class ScenarioViewSet(
     @action(detail=True, methods=["post"])
     def apply(self, request: Request, *args, **kwargs) -> Response:
         """Write the scenario's quarters onto its initiatives."""
-        scenario = self._scenario(Perm.EDIT)
+        scenario = self._scenario(self.write_perm)
         changed = planning.apply_scenario(scenario, request.user)
         return Response({"changed": changed, **ScenarioSerializer(scenario).data})
 
@@ -151,7 +153,7 @@ class ScenarioViewSet(
     @action(detail=True, methods=["post"])
     def variant(self, request: Request, *args, **kwargs) -> Response:
         """A new scenario with every money cap changed by ``percent`` (e.g. 20 for +20 %)."""
-        scenario = self._scenario(Perm.EDIT)
+        scenario = self._scenario(self.write_perm)
         params = VariantSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         pct = params.validated_data["percent"]
@@ -233,7 +235,7 @@ class RoadmapViewSet(mixins.RetrieveModelMixin, ClientSlugViewSet):
         )
 
     @extend_schema(request=MoveSerializer, responses=OpenApiTypes.OBJECT)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], write_perm=Perm.PLAN)
     def move(self, request: Request, *args, **kwargs) -> Response:
         """Move one initiative (locking it there) and answer what the move breaks."""
         client = self.get_object()
@@ -242,7 +244,7 @@ class RoadmapViewSet(mixins.RetrieveModelMixin, ClientSlugViewSet):
         initiative = get_for_user_or_404(
             Initiative.objects.filter(client=client).select_related("client"),
             request.user,
-            Perm.EDIT,
+            self.write_perm,
             pk=params.validated_data["initiative"],
         )
         warnings = moves.move(initiative, params.validated_data["quarter"], request.user)
@@ -272,8 +274,8 @@ class BudgetParams(serializers.Serializer):
     years = serializers.IntegerField(min_value=1, max_value=5, default=2)
 
 
-def _line(line: BudgetLine) -> dict[str, Any]:
-    return {
+def _line(line: BudgetLine, with_fee: bool = True) -> dict[str, Any]:
+    row = {
         "period": line.label,
         "initiative_capex": line.initiative_capex,
         "forecast": line.forecast,
@@ -290,6 +292,9 @@ def _line(line: BudgetLine) -> dict[str, Any]:
         "actual_to_date": line.actual_to_date,
         "variance": line.variance,
     }
+    if not with_fee:
+        del row["fee"]
+    return row
 
 
 class BudgetViewSet(mixins.RetrieveModelMixin, ClientSlugViewSet):
@@ -309,13 +314,17 @@ class BudgetViewSet(mixins.RetrieveModelMixin, ClientSlugViewSet):
         params.is_valid(raise_exception=True)
         client = self.get_object()
         b = build_budget(client, params.validated_data.get("year"), params.validated_data["years"])
+        # Without the commercial terms, no fee: neither as a key nor inside the totals.
+        fee = access_for(request.user).can(Perm.COMMERCIAL, client.pk)
+        if not fee:
+            without_fee(b)
         return Response(
             {
                 "client": client.slug,
                 "currency": client.currency,
-                "quarters": [_line(line) for line in b.lines],
-                "years": [_line(line) for line in b.years],
-                "total": _line(b.total),
+                "quarters": [_line(line, fee) for line in b.lines],
+                "years": [_line(line, fee) for line in b.years],
+                "total": _line(b.total, fee),
                 "initiatives": [
                     {
                         "id": r.id,

@@ -256,16 +256,16 @@ class InitiativeViewSet(ScopedModelViewSet):
 
 
 def transition_perm(user: Any, target: str, initiative: Initiative) -> Perm:
-    """What moving to ``target`` needs: APPROVE to approve, APPROVE or EDIT to decline, else EDIT.
+    """What moving to ``target`` needs: APPROVE to approve, APPROVE or PLAN to decline, else EDIT.
 
     Approval is the client's decision (its executives hold APPROVE); a
-    decline may come from them or from the consultant withdrawing it.
+    decline may come from them or from the consultant withdrawing it (PLAN).
     """
     if target == InitiativeStatus.APPROVED:
         return Perm.APPROVE
     if target == InitiativeStatus.DECLINED:
         may_approve = access_for(user).can(Perm.APPROVE, initiative.client_id)
-        return Perm.APPROVE if may_approve else Perm.EDIT
+        return Perm.APPROVE if may_approve else Perm.PLAN
     return Perm.EDIT
 
 
@@ -325,7 +325,7 @@ class RecommendationViewSet(ScopedReadOnlyModelViewSet):
     search_fields = ["title", "why"]
     ordering_fields = ["due_date", "risk", "status", "title", "one_time_cost"]
     lookup_value_regex = r"\d+"
-    write_perm = Perm.EDIT  # what promote and dismiss need (checked by get_object)
+    write_perm = Perm.PLAN  # what promote and dismiss need (checked by get_object)
 
     @extend_schema(request=None, responses={201: si.InitiativeSerializer})
     @action(detail=True, methods=["post"], serializer_class=si.InitiativeSerializer)

@@ -9,10 +9,12 @@ from django.urls import path
 from django.utils import timezone
 from django.views import generic
 
+from vcio.core.access import access_for
 from vcio.core.charts import Series, bar_chart
 from vcio.core.fiscal import fiscal_year_of
+from vcio.core.roles import Perm
 from vcio.core.views.base import ClientMixin
-from vcio.strategy.budget import Budget, build_budget, to_csv, to_xlsx
+from vcio.strategy.budget import Budget, build_budget, to_csv, to_xlsx, without_fee
 from vcio.strategy.forms.budget import BudgetRangeForm
 from vcio.strategy.views import CLIENT
 
@@ -26,7 +28,10 @@ class BudgetMixin(ClientMixin):
         if self.request.GET and not form.is_valid():
             return None, form
         data = form.cleaned_data if form.is_bound else {}
-        return build_budget(self.client, data.get("year"), data.get("years") or 2), form
+        budget = build_budget(self.client, data.get("year"), data.get("years") or 2)
+        if not access_for(self.request.user).can(Perm.COMMERCIAL, self.client.pk):
+            without_fee(budget)
+        return budget, form
 
 
 class BudgetView(BudgetMixin, generic.TemplateView):
@@ -36,7 +41,7 @@ class BudgetView(BudgetMixin, generic.TemplateView):
         budget, form = self.budget_or_form()
         ctx = self.get_context_data(budget=budget, form=form)
         if budget is not None:
-            ctx["chart"] = _chart(budget)
+            ctx["chart"] = _chart(budget, "commercial" in ctx["client_perms"])
             ctx["query"] = request.GET.urlencode()
         else:
             ctx["current_year"] = fiscal_year_of(
@@ -45,16 +50,18 @@ class BudgetView(BudgetMixin, generic.TemplateView):
         return self.render_to_response(ctx, status=200 if budget is not None else 400)
 
 
-def _chart(b: Budget):
+def _chart(b: Budget, with_fee: bool = True):
+    series = [
+        Series("Initiatives, one-time", [line.initiative_capex for line in b.lines]),
+        Series("Forecast replacements", [line.forecast for line in b.lines]),
+        Series("Initiatives, recurring", [line.initiative_opex for line in b.lines]),
+        Series("Licences and subscriptions", [line.committed for line in b.lines]),
+    ]
+    if with_fee:
+        series.append(Series("Practice fee", [line.fee for line in b.lines]))
     return bar_chart(
         [line.label.replace(" ", "\n") for line in b.lines],
-        [
-            Series("Initiatives, one-time", [line.initiative_capex for line in b.lines]),
-            Series("Forecast replacements", [line.forecast for line in b.lines]),
-            Series("Initiatives, recurring", [line.initiative_opex for line in b.lines]),
-            Series("Licences and subscriptions", [line.committed for line in b.lines]),
-            Series("Practice fee", [line.fee for line in b.lines]),
-        ],
+        series,
         title=f"IT budget of {b.client.name} by quarter",
         desc="Planned spend per fiscal quarter: the roadmap's one-time and recurring costs, "
         "the forecast replacements not on the roadmap yet, the licences and subscriptions "

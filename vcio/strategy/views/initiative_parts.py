@@ -119,18 +119,19 @@ def transition_perms(status: str) -> frozenset[Perm]:
     """Any one of these lets a user move an initiative to ``status``.
 
     Approving is the client's decision (APPROVE: executives and the practice
-    owners); a decline may be the client's or noted by the consultant; the
-    other moves are the practice's work (EDIT).
+    owners); a decline may be the client's or the consultant's withdrawing it
+    (PLAN), never a technician's; the other moves are the practice's work (EDIT).
     """
     if status == InitiativeStatus.APPROVED:
         return frozenset({Perm.APPROVE})
     if status == InitiativeStatus.DECLINED:
-        return frozenset({Perm.APPROVE, Perm.EDIT})
+        return frozenset({Perm.APPROVE, Perm.PLAN})
     return frozenset({Perm.EDIT})
 
 
 class TransitionAction(InitiativeAction):
     perm = Perm.VIEW  # the permission depends on the status asked for; checked in act
+    write_perm = Perm.VIEW
 
     def act(self, obj: Initiative, initiative: Initiative) -> str:
         status = self.request.POST.get("status", "")

@@ -64,7 +64,7 @@ class RecommendationList(ClientScopedListView):
         ctx["status_counts"] = [
             (value, label, self.status_counts.get(value, 0)) for value, label in Status.choices
         ]
-        ctx["can_edit"] = Perm.EDIT in ctx["client_perms"]
+        ctx["can_edit"] = Perm.PLAN in ctx["client_perms"]
         ctx.setdefault("error", "")
         ctx.setdefault("error_for", None)
         ctx.setdefault("reason", "")
@@ -74,7 +74,7 @@ class RecommendationList(ClientScopedListView):
 class _RecommendationAction(RecommendationList):
     """A POST on one recommendation; a refusal re-renders the list with status 400."""
 
-    client_perm = Perm.EDIT
+    client_perm = Perm.PLAN
     http_method_names = ["post"]
 
     def get_recommendation(self) -> Recommendation:

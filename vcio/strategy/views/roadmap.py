@@ -138,7 +138,7 @@ def _initial(client, applied: Scenario | None) -> dict:
 class OptimiseView(RoadmapView):
     """Runs the optimiser under the form's caps and saves the result as a scenario."""
 
-    client_perm = Perm.EDIT
+    client_perm = Perm.PLAN
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs) -> HttpResponse:
@@ -171,7 +171,7 @@ def _scenario_url(scenario: Scenario) -> str:
 class MoveView(ClientMixin, generic.View):
     """Moves one initiative to a quarter (or off the roadmap) and warns what that breaks."""
 
-    client_perm = Perm.EDIT
+    client_perm = Perm.PLAN
     model = Initiative
     http_method_names = ["post"]
 
@@ -354,7 +354,7 @@ class ScenarioApply(ScenarioMixin, generic.TemplateView):
 class ScenarioUndo(ScenarioMixin, generic.View):
     """Puts back what applying the scenario moved (those changed since stay)."""
 
-    client_perm = Perm.EDIT
+    client_perm = Perm.PLAN
     scenario_perm = Perm.EDIT
     http_method_names = ["post"]
 
@@ -377,7 +377,7 @@ class ScenarioUndo(ScenarioMixin, generic.View):
 class ScenarioVariant(ScenarioMixin, generic.View):
     """A copy of a scenario with the money caps changed by a percentage, then compared."""
 
-    client_perm = Perm.EDIT
+    client_perm = Perm.PLAN
     scenario_perm = Perm.EDIT
     http_method_names = ["post"]
 
@@ -418,6 +418,7 @@ class ScenarioCompare(ClientMixin, generic.TemplateView):
 
 class ScenarioDelete(ClientScopedDeleteView):
     model = Scenario
+    client_perm = Perm.PLAN
     success_view = "strategy:roadmap"
 
 

@@ -96,6 +96,7 @@ class WeightsView(ClientMixin, generic.TemplateView):
     """Shows the weights and the ranking; saving, resetting and previewing need MANAGE."""
 
     template_name = "strategy/weights.html"
+    write_perm = Perm.MANAGE
 
     def get_context_data(
         self, form: WeightsForm | None = None, preview: dict[str, int] | None = None, **kwargs
