@@ -28,6 +28,7 @@ from __future__ import annotations
 from vcio.assets.importing.assets import AssetTarget
 from vcio.assets.importing.licences import LicenceTarget
 from vcio.core.importer.base import Preset
+from vcio.core.importer.mapping import IGNORE
 
 __all__ = ["AssetTarget", "LicenceTarget", "register"]
 
@@ -85,6 +86,18 @@ SNIPEIT_LICENCE_COLUMNS = {
 }
 
 
+# Snipe-IT's older sample layout starts "Name,Email,Username,item Name,…": there
+# `Name` is the person the asset (or licence) is checked out to and `item Name`
+# the asset or product. Both headers together identify it; the newer layouts
+# have "Full Name" for the person, or `Name` alone for the asset.
+SNIPEIT_LEGACY_DETECT = frozenset({"Name", "item Name"})
+SNIPEIT_LEGACY_ASSET_COLUMNS = {**SNIPEIT_ASSET_COLUMNS, "Name": "assigned_to"}
+# The licence target keeps no person, so the person's columns are not imported.
+SNIPEIT_LEGACY_LICENCE_COLUMNS = {
+    **SNIPEIT_LICENCE_COLUMNS, "Name": IGNORE, "Email": IGNORE, "Username": IGNORE,
+}  # fmt: skip
+
+
 def _presets() -> list[Preset]:
     from vcio.assets.inventory import COLUMNS, GLPI_ID, OCS_ID
 
@@ -110,6 +123,27 @@ def _presets() -> list[Preset]:
             ),  # fmt: skip
             defaults={"source": "snipeit"},
             description="Snipe-IT's asset import/export layout; Warranty is in months.",
+        ),
+        Preset(
+            name="snipeit-assets-legacy",
+            label="Snipe-IT assets, older layout (CSV)",
+            target="assets",
+            columns=SNIPEIT_LEGACY_ASSET_COLUMNS,
+            detect=SNIPEIT_LEGACY_DETECT,
+            defaults={"source": "snipeit"},
+            description="Name,Email,Username,item Name,…: Name is the person, item Name the asset.",
+            priority=1,
+        ),
+        Preset(
+            name="snipeit-licences-legacy",
+            label="Snipe-IT licences, older layout (CSV)",
+            target="licences",
+            columns=SNIPEIT_LEGACY_LICENCE_COLUMNS,
+            detect=SNIPEIT_LEGACY_DETECT,
+            defaults={"source": "snipeit", "kind": "licence", "billing_period": "annual"},
+            description="Name,Email,Username,Item name,…: Name is the person, Item name the "
+            "product.",
+            priority=1,
         ),
         Preset(
             name="snipeit-licences",

@@ -34,6 +34,7 @@ def _text(name: str) -> Any:
 
 
 def _id(name: str) -> Any:
+    """Text where a placeholder ("Default string", "To Be Filled By O.E.M.") is empty."""
     return p.identifier(Asset._meta.get_field(name).max_length)
 
 
@@ -41,7 +42,7 @@ def _id(name: str) -> Any:
 
 # vcio's own template, in column order.
 TEMPLATE_FIELDS = [
-    Field("name", "Name", _text("name"), required=True, help="Name or hostname.",
+    Field("name", "Name", _id("name"), required=True, help="Name or hostname.",
           aliases=("Hostname", "Host name", "Computer name", "Computer", "Device name",
                    "Device", "Asset name", "Item name", "Machine name", "DNS name")),
     Field("asset_tag", "Asset tag", _id("asset_tag"),
@@ -52,9 +53,9 @@ TEMPLATE_FIELDS = [
                    "S/N", "SN", "Service tag", "Serialnumber")),
     Field("kind", "Kind", p.kind, help="Laptop, server, … or a category such as 'Laptops'.",
           aliases=("Category", "Type", "Asset type", "Device type", "Item type", "Class")),
-    Field("manufacturer", "Manufacturer", _text("manufacturer"),
+    Field("manufacturer", "Manufacturer", _id("manufacturer"),
           aliases=("Vendor", "Make", "Brand", "Maker")),
-    Field("model", "Model", _text("model"), aliases=("Model name",)),
+    Field("model", "Model", _id("model"), aliases=("Model name",)),
     Field("os_name", "OS name", _text("os_name"),
           aliases=("OS", "Operating system", "Platform")),
     Field("os_version", "OS version", _text("os_version"),
@@ -193,12 +194,22 @@ def keys(data: dict[str, Any]) -> list[tuple[str, Any]]:
 
 
 class Index:
-    """Existing assets (or their ids) by each key; the oldest asset wins a shared key."""
+    """Existing assets (or their ids) by each key; the oldest asset wins a shared key.
+
+    A serial or an agent's device id names one machine; an asset tag is only
+    a label someone (or a firmware default) stuck on it. So a row found by
+    its tag alone is not that asset when both have a serial, or both an id
+    from the same source, and these differ: two machines with one tag stay
+    two assets instead of one record that flips on every import.
+    """
 
     def __init__(self) -> None:
         self.by: dict[str, dict[Any, Any]] = {"external_id": {}, "serial": {}, "asset_tag": {}}
+        # item → (source, external id, folded serial), to check a match by tag.
+        self.identity: dict[Any, tuple[str, str, str]] = {}
 
     def add(self, item: Any, source: str, external_id: str, serial: str, tag: str) -> None:
+        self.identity[_key(item)] = (source, external_id, casefold(serial) if serial else "")
         if source and external_id:
             self.by["external_id"].setdefault((source, external_id), item)
         if serial:
@@ -209,9 +220,24 @@ class Index:
     def find(self, row_keys: list[tuple[str, Any]]) -> tuple[Any, str] | None:
         for field, key in row_keys:
             item = self.by[field].get(key)
-            if item is not None:
+            if item is not None and (field != "asset_tag" or self._same(item, row_keys)):
                 return item, field
         return None
+
+    def _same(self, item: Any, row_keys: list[tuple[str, Any]]) -> bool:
+        """False when the row's serial or device id says ``item`` is another machine."""
+        source, external_id, serial = self.identity[_key(item)]
+        for field, key in row_keys:
+            if field == "serial" and serial and key != serial:
+                return False
+            other_id = field == "external_id" and key[0] == source and key[1] != external_id
+            if other_id and external_id:
+                return False
+        return True
+
+
+def _key(item: Any) -> Any:
+    return item if isinstance(item, int) else item.pk
 
 
 class AssetTarget:

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+from vcio.assets.importing.placeholders import is_placeholder
 from vcio.assets.models import AssetKind, AssetStatus, BillingPeriod, Licence
 from vcio.core.importer.values import int_parser, money_parser, parse_date, parse_decimal
 
@@ -36,24 +37,8 @@ def text(max_length: int | None = None) -> Callable[[str], str | None]:
     return parse
 
 
-# What inventories and spreadsheets write when they do not know a serial or tag.
-# Read as empty so that a hundred "To Be Filled By O.E.M." machines are not one asset.
-_PLACEHOLDERS = frozenset(
-    {
-        "-", "--", "?", "0", "n/a", "na", "none", "null", "nil", "unknown", "tbd",
-        "not specified", "not available", "not applicable", "default string",
-        "to be filled by o.e.m.", "to be filled by oem", "o.e.m.", "oem",
-        "system serial number", "chassis serial number", "serial number",
-        "123456789", "1234567890",
-    }
-)  # fmt: skip
-_REPEATED = re.compile(r"^([0x*.#-])\1{2,}$", re.IGNORECASE)  # "0000000000", "xxxx"
-
-
-def is_placeholder(value: str) -> bool:
-    """True when ``value`` is a stand-in for "no serial / no tag", not an identifier."""
-    folded = value.strip().casefold()
-    return not folded or folded in _PLACEHOLDERS or bool(_REPEATED.match(folded))
+# Placeholders ("To Be Filled By O.E.M.", "0000000000") are listed as data in
+# vcio/assets/data/placeholders.json; see vcio.assets.importing.placeholders.
 
 
 def identifier(max_length: int) -> Callable[[str], str | None]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import BinaryIO
 
-from vcio.assets.importing.parsers import is_placeholder
+from vcio.assets.importing.placeholders import is_placeholder
 from vcio.assets.models import AssetKind
 from vcio.core.importer.base import Problem, Table
 from vcio.core.importer.readers import FileProblem
@@ -119,12 +119,9 @@ def read_all(
 def clean(value: object) -> str:
     """A cell's text: stripped, one line, '' for None and for vendor placeholders."""
     text = " ".join(str(value).split()) if value is not None else ""
-    return "" if is_placeholder(text) or text.casefold() in _JUNK else text
-
-
-# Firmware fillers seen in manufacturer/model fields.
-# ("release-keys" is the build tag Android agents report as the asset tag.)
-_JUNK = frozenset({"system manufacturer", "system product name", "release-keys"})
+    # The placeholder list (vcio/assets/data/placeholders.json) also holds the
+    # firmware's "System manufacturer" and Android's "release-keys" asset tag.
+    return "" if is_placeholder(text) else text
 
 
 def first(*values: object) -> str:

@@ -88,6 +88,10 @@ class Preset:
     # Constant values for fields the layout lacks (e.g. {"source": "snipeit"}).
     defaults: dict[str, str] = field(default_factory=dict)
     description: str = ""
+    # Among presets whose detect headers are all present, the highest priority
+    # wins, then the one with most detect headers: a layout told apart by one
+    # extra header (Snipe-IT's older "Name" + "item Name") outranks its sibling.
+    priority: int = 0
 
 
 @dataclass

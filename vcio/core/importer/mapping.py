@@ -70,7 +70,7 @@ def choose_preset(
     matches = [
         p for p in presets_for(target.key) if p.detect and {fold(h) for h in p.detect} <= present
     ]
-    return max(matches, key=lambda p: len(p.detect), default=None)
+    return max(matches, key=lambda p: (p.priority, len(p.detect)), default=None)
 
 
 def preset_named(target: Target, name: str) -> Preset:
@@ -132,7 +132,8 @@ def build_mapping(
         if edited is not None and header in edited:
             wanted = edited[header] or IGNORE
         else:
-            wanted = preset_columns.get(key) or spellings.get(key, IGNORE)
+            # A preset may map a header to IGNORE on purpose (a person's "Name").
+            wanted = preset_columns[key] if key in preset_columns else spellings.get(key, IGNORE)
         if wanted != IGNORE and wanted not in by_name:
             mapping.notes.append(
                 Problem(f"`{wanted}` is not a field of {target.label}: not imported", column=header)

@@ -1,0 +1,159 @@
+"""Importing what other tools really export (issue 11): placeholders, older layouts, odd files.
+
+The files are written here in the real formats (FusionInventory/OCS XML,
+GLPI agent JSON, Snipe-IT's CSV layouts), small enough to read in the test.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from vcio.assets.models import Asset
+from vcio.core.importer import engine
+
+
+def ocs_xml(name: str, *, serial: str = "", tag: str = "", device_id: str = "", extra: str = ""):
+    """A FusionInventory agent inventory of one computer."""
+    device_id = device_id or f"{name}-2024-03-01-10-00-00"
+    return (
+        f"""<?xml version="1.0" encoding="UTF-8" ?>
+<REQUEST>
+  <CONTENT>
+    <BIOS><ASSETTAG>{tag}</ASSETTAG><SMANUFACTURER>Intel Corporation</SMANUFACTURER>
+      <SMODEL>NUC7i5BNH</SMODEL><SSN>{serial}</SSN></BIOS>
+    <HARDWARE><NAME>{name}</NAME><CHASSIS_TYPE>Desktop</CHASSIS_TYPE>
+      <VMSYSTEM>Physical</VMSYSTEM></HARDWARE>
+    {extra}
+  </CONTENT>
+  <DEVICEID>{device_id}</DEVICEID>
+  <QUERY>INVENTORY</QUERY>
+</REQUEST>
+"""
+    ).encode()
+
+
+def run(client, *files: tuple[str, bytes | str], target: str = "assets", **options):
+    args = [(n, io.BytesIO(b if isinstance(b, bytes) else b.encode())) for n, b in files]
+    return engine.run(target, client, args, **options)
+
+
+def problems(report: engine.ImportReport) -> list[str]:
+    return [str(p) for p in report.problems]
+
+
+# --- 1. placeholder tags, serials and names --------------------------------------
+
+
+def test_a_firmware_placeholder_tag_does_not_merge_two_machines(acme):
+    placeholder = "SYS_CHASSIS_ASSET_TAG_NUM_1"
+    first = ocs_xml("NUC-A", serial="G6BN81400AA1", tag=placeholder)
+    second = ocs_xml("NUC-B", serial="G6BN81400BB2", tag=placeholder)
+
+    run(acme, ("nuc-a.xml", first))
+    run(acme, ("nuc-b.xml", second))
+    run(acme, ("nuc-a.xml", first))  # the next round of inventories flips nothing
+
+    assets = Asset.objects.filter(client=acme).order_by("name")
+    assert [(a.name, a.serial, a.asset_tag) for a in assets] == [
+        ("NUC-A", "G6BN81400AA1", ""),
+        ("NUC-B", "G6BN81400BB2", ""),
+    ]
+
+
+@pytest.mark.parametrize(
+    "placeholder",
+    ["Default string", "To Be Filled By O.E.M.", "System Serial Number", "0123456789",
+     "No Asset Tag", "SYS_CHASSIS_ASSET_TAG_NUM_1", "  default   STRING "],
+)  # fmt: skip
+def test_placeholders_in_a_spreadsheet_are_empty(acme, placeholder):
+    csv = (
+        "Name,Serial,Asset tag,Manufacturer\n"
+        f"PC-1,{placeholder},T-1,{placeholder}\n"
+        f"PC-2,S-2,{placeholder},Dell\n"
+    )
+    report = run(acme, ("assets.csv", csv))
+
+    assert problems(report) == []
+    got = {a.name: (a.serial, a.asset_tag, a.manufacturer) for a in Asset.objects.all()}
+    assert got == {"PC-1": ("", "T-1", ""), "PC-2": ("S-2", "", "Dell")}
+
+
+def test_a_placeholder_name_is_no_name(acme):
+    report = run(acme, ("assets.csv", "Name,Serial\nTo Be Filled By O.E.M.,S-1\n"))
+
+    assert problems(report) == [
+        "Row 2, column `Name`: Name is required but 'To Be Filled By O.E.M.' stands for no value"
+    ]
+    assert not Asset.objects.exists()
+
+
+def test_a_serial_wins_over_a_shared_asset_tag(acme):
+    # Someone gave two machines the same sticker: the serials say they are two.
+    run(acme, ("a.xml", ocs_xml("PC-A", serial="SER-A", tag="ACM-7")))
+    report = run(acme, ("b.xml", ocs_xml("PC-B", serial="SER-B", tag="ACM-7")))
+
+    assert (report.counts.created, report.counts.updated) == (1, 0)
+    assert sorted(Asset.objects.values_list("name", "serial")) == [
+        ("PC-A", "SER-A"),
+        ("PC-B", "SER-B"),
+    ]
+
+
+def test_a_tag_still_finds_the_machine_a_spreadsheet_created_without_a_serial(acme):
+    run(acme, ("assets.csv", "Name,Asset tag\nReception PC,ACM-7\n"))
+    report = run(acme, ("a.xml", ocs_xml("PC-A", serial="SER-A", tag="ACM-7")))
+
+    assert (report.counts.created, report.counts.updated) == (0, 1)
+    assert list(Asset.objects.values_list("name", "serial", "asset_tag")) == [
+        ("PC-A", "SER-A", "ACM-7")
+    ]
+
+
+# --- 2. Snipe-IT's older layout: Name is the person -------------------------------
+
+LEGACY_ASSETS = (
+    "Name,Email,Username,item Name,Category,Model name,Manufacturer,Model Number,Serial number,"
+    "Asset Tag,Location,Notes,Purchase Date,Purchase Cost,Company,Status,Warranty,Supplier\n"
+    "Bonnie Nelson,bnelson0@acme.test,bnelson0,LT-0101,Laptops,Latitude 5440,Dell,6377018600094472,"
+    "27aa8378-b0f4,970882174-8,Head Office,,2024-04-05,1289.59,Acme,Deployed,36,Byte Shop\n"
+    ",,,SRV-02,Servers,PowerEdge R650,Dell,,SV-0002,970882175-9,Server room,,2023-01-10,"
+    "6100.00,Acme,Ready to Deploy,60,\n"
+)
+LEGACY_LICENCES = (
+    "Name,Email,Username,Item name,Category,serial number,manufacturer,purchase date,"
+    "purchase cost,purchase_order,order number,Licensed To Name,Licensed to Email,"
+    "expiration date,maintained,reassignable,seats,company,supplier,notes\n"
+    "Helen Anderson,handerson0@acme.test,handerson0,Adobe Acrobat Pro,Productivity,"
+    "1aa5b0eb-79c5,Adobe,07/13/2024,$19.99,53008,386436062-5,Helen Anderson,"
+    "handerson0@acme.test,07/13/2026,true,yes,12,Acme,Byte Shop,\n"
+)
+
+
+def test_snipeit_older_asset_layout_names_assets_by_item_name(acme):
+    report = run(acme, ("snipeit-old.csv", LEGACY_ASSETS))
+
+    assert problems(report) == []
+    assert report.preset == "snipeit-assets-legacy"
+    got = sorted(Asset.objects.values_list("name", "assigned_to", "serial", "source"))
+    assert got == [
+        ("LT-0101", "Bonnie Nelson", "27aa8378-b0f4", "snipeit"),
+        ("SRV-02", "", "SV-0002", "snipeit"),
+    ]
+
+
+def test_snipeit_older_licence_layout_names_licences_by_item_name(acme):
+    from vcio.assets.models import Licence
+
+    report = run(acme, ("licences-old.csv", LEGACY_LICENCES), target="licences")
+
+    assert problems(report) == []
+    assert report.preset == "snipeit-licences-legacy"
+    licence = Licence.objects.get(client=acme)
+    assert (licence.product, licence.vendor, licence.seats_owned) == (
+        "Adobe Acrobat Pro",
+        "Adobe",
+        12,
+    )
+    assert "column `Name` is not imported" in [str(n) for n in report.notes]
