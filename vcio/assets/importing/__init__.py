@@ -88,8 +88,9 @@ SNIPEIT_LICENCE_COLUMNS = {
 
 # Snipe-IT's older sample layout starts "Name,Email,Username,item Name,…": there
 # `Name` is the person the asset (or licence) is checked out to and `item Name`
-# the asset or product. Both headers together identify it; the newer layouts
-# have "Full Name" for the person, or `Name` alone for the asset.
+# the asset or product. Both headers together identify it (with "Asset Tag"
+# for assets, "seats" for licences); the newer layouts have "Full Name" for
+# the person, or `Name` alone for the asset.
 SNIPEIT_LEGACY_DETECT = frozenset({"Name", "item Name"})
 SNIPEIT_LEGACY_ASSET_COLUMNS = {**SNIPEIT_ASSET_COLUMNS, "Name": "assigned_to"}
 # The licence target keeps no person, so the person's columns are not imported.
@@ -129,7 +130,7 @@ def _presets() -> list[Preset]:
             label="Snipe-IT assets, older layout (CSV)",
             target="assets",
             columns=SNIPEIT_LEGACY_ASSET_COLUMNS,
-            detect=SNIPEIT_LEGACY_DETECT,
+            detect=SNIPEIT_LEGACY_DETECT | {"Asset Tag"},
             defaults={"source": "snipeit"},
             description="Name,Email,Username,item Name,…: Name is the person, item Name the asset.",
             priority=1,
@@ -139,7 +140,7 @@ def _presets() -> list[Preset]:
             label="Snipe-IT licences, older layout (CSV)",
             target="licences",
             columns=SNIPEIT_LEGACY_LICENCE_COLUMNS,
-            detect=SNIPEIT_LEGACY_DETECT,
+            detect=SNIPEIT_LEGACY_DETECT | {"seats"},
             defaults={"source": "snipeit", "kind": "licence", "billing_period": "annual"},
             description="Name,Email,Username,Item name,…: Name is the person, Item name the "
             "product.",

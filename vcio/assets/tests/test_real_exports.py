@@ -157,3 +157,37 @@ def test_snipeit_older_licence_layout_names_licences_by_item_name(acme):
         12,
     )
     assert "column `Name` is not imported" in [str(n) for n in report.notes]
+
+
+# --- 6. a licence file imported as assets ----------------------------------------
+
+SNIPEIT_LICENCES = (
+    "Full Name,Email,Username,Item name,serial number,Category,manufacturer,purchase date,"
+    "purchase cost,purchase order,order number,Licensed To Name,Licensed to Email,"
+    "expiration date,maintained,reassignable,seats,company,supplier,notes\n"
+    "Ann Example,ann@acme.test,ann,Microsoft 365 Business Standard,4c2713a1-5b73,Productivity,"
+    "Microsoft,11/24/2025,$12.58,34197,749317252-8,Ann Example,ann@acme.test,11/24/2026,"
+    "true,yes,56,Acme,Byte Shop,\n"
+)
+
+
+@pytest.mark.parametrize("licences", [SNIPEIT_LICENCES, LEGACY_LICENCES])
+def test_a_licence_file_imported_as_assets_is_refused_with_a_hint(acme, licences):
+    report = run(acme, ("licenses.csv", licences))
+
+    [problem] = problems(report)
+    assert "looks like Snipe-IT licences" in problem
+    assert "`Item name`" in problem and "`seats`" in problem
+    assert problem.endswith(
+        "not assets: import it as licences and subscriptions instead (`vcio import licences`, "
+        "or Licences and subscriptions on the import page)"
+    )
+    assert not Asset.objects.exists()
+
+
+def test_the_same_file_imports_as_licences(acme):
+    from vcio.assets.models import Licence
+
+    report = run(acme, ("licenses.csv", SNIPEIT_LICENCES), target="licences")
+    assert problems(report) == []
+    assert Licence.objects.get(client=acme).product == "Microsoft 365 Business Standard"
