@@ -23,7 +23,7 @@ from vcio.assets.importing.common import (
     labels_of,
     source_name,
 )
-from vcio.assets.models import Asset
+from vcio.assets.models import Asset, AssetKind
 from vcio.core.importer.base import Counts, Field, ParsedRow, Problem
 from vcio.core.importer.values import parse_date
 from vcio.core.models import Contact
@@ -149,6 +149,11 @@ def prepare(values: dict[str, Any], source: str) -> tuple[dict[str, Any], str | 
     built from first/last name, email or username. Empty values are left out.
     """
     data = {name: values[name] for name in DIRECT if values.get(name) is not None}
+    if data.get("kind", AssetKind.OTHER) == AssetKind.OTHER:
+        # A category vcio cannot place (or none): the model or name may say it.
+        guessed = p.guess_kind(values.get("model"), values.get("model_number"), values.get("name"))
+        if guessed:
+            data["kind"] = guessed
     for field, fallback in (("ram_gb", "ram_mb"), ("disk_gb", "disk_mb")):
         if field not in data and values.get(fallback) is not None:
             data[field] = values[fallback]
@@ -286,6 +291,10 @@ class AssetTarget:
                                             column=column(row, field, self.labels)))  # fmt: skip
         return problems + dup.problems
 
+    def row_notes(self, client, rows: list[ParsedRow]) -> list[Problem]:
+        """Warnings the rows are imported with: the rows left of kind Other."""
+        return left_other(rows, self.labels)
+
     def apply(self, client, rows: list[ParsedRow], *, source: str) -> Counts:
         """Create the new assets and update the changed ones, in batches; no query per row."""
         source = source_name(source)
@@ -334,3 +343,40 @@ class _Contacts:
         pk = self.ids.get(casefold(email))
         if pk is not None:
             data["contact_id"] = pk
+
+
+SHOWN = 10
+
+
+def left_other(rows: list[ParsedRow], labels: dict[str, str]) -> list[Problem]:
+    """One note naming the rows whose kind is Other: neither category nor model said more.
+
+    Rows without a kind column are not counted: they leave the kind vcio
+    knows as it is. Lists the first rows and the categories they gave, so
+    the user sees what to map or fix.
+    """
+    other = []
+    for row in rows:
+        data, _ = prepare(row.values, "")
+        if data.get("kind") == AssetKind.OTHER:
+            other.append(row)
+    if not other:
+        return []
+    numbers = ", ".join(str(r.number) for r in other[:SHOWN]) + (
+        ", …" if len(other) > SHOWN else ""
+    )
+    header = column(other[0], "kind", labels)
+    seen = dict.fromkeys(
+        str(r.values.get("model") or r.values.get("name") or "") for r in other if r.values
+    )
+    examples = ", ".join(f"`{v}`" for v in list(seen)[:3] if v)
+    rows_word = "row is" if len(other) == 1 else "rows are"
+    return [
+        Problem(
+            f"{len(other)} {rows_word} of kind Other: nothing in `{header}` or the model name "
+            f"says what {'it is' if len(other) == 1 else 'they are'} "
+            f"({'row' if len(other) == 1 else 'rows'} {numbers}"
+            + (f"; e.g. {examples}" if examples else "")
+            + "). Fill a Kind column (laptop, server, …) or fix the category and import again"
+        )
+    ]

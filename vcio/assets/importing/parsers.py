@@ -170,6 +170,43 @@ def kind(value: str) -> str:
     return _kind(value) or AssetKind.OTHER
 
 
+# Product families whose name says what the device is, when a category does not
+# (Snipe-IT's categories are whatever its users typed; its model names are not).
+_model_kind = _matcher(
+    {},
+    [
+        (AssetKind.VIRTUAL_MACHINE, ("virtual machine", "virtual platform", "kvm", "hvm domu")),
+        (AssetKind.STORAGE, ("synology", "diskstation", "qnap", "powervault", "netapp",
+                             "storeonce", "msa 2040", "msa 2050", "msa 2060")),
+        (AssetKind.PRINTER, ("laserjet", "officejet", "deskjet", "pagewide", "ecosys", "bizhub",
+                             "imagerunner", "i sensys", "workcentre", "versalink", "taskalfa")),
+        (AssetKind.MOBILE, ("iphone", "ipad", "galaxy", "pixel", "surface pro", "surface go")),
+        (AssetKind.LAPTOP, ("macbook", "latitude", "elitebook", "probook", "zbook", "thinkpad",
+                            "ideapad", "thinkbook", "xps 13", "xps 15", "xps 17", "surface laptop",
+                            "surface book", "vivobook", "zenbook", "travelmate", "swift",
+                            "chromebook", "notebook", "laptop")),
+        (AssetKind.SERVER, ("poweredge", "proliant", "primergy", "thinksystem", "system x",
+                            "ucs c", "ucs b", "server")),
+        (AssetKind.NETWORK, ("catalyst", "meraki", "unifi", "fortigate", "fortiswitch",
+                             "procurve", "aruba", "sonicwall", "mikrotik", "edgerouter",
+                             "watchguard", "switch", "router", "access point", "firewall")),
+        (AssetKind.WORKSTATION, ("optiplex", "prodesk", "elitedesk", "thinkcentre", "imac",
+                                 "mac mini", "mac studio", "mac pro", "nuc", "precision tower",
+                                 "z2 tower", "desktop", "workstation")),
+    ],
+)  # fmt: skip
+
+
+def guess_kind(*names: str | None) -> str | None:
+    """The kind the first telling name says (a model "Macbook Pro 13" → laptop), else None."""
+    for name in names:
+        if name:
+            found = _model_kind(name)
+            if found:
+                return found
+    return None
+
+
 _status = _matcher(
     {**_choices(AssetStatus), "pending": AssetStatus.SPARE},
     [

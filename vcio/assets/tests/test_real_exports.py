@@ -191,3 +191,44 @@ def test_the_same_file_imports_as_licences(acme):
     report = run(acme, ("licenses.csv", SNIPEIT_LICENCES), target="licences")
     assert problems(report) == []
     assert Licence.objects.get(client=acme).product == "Microsoft 365 Business Standard"
+
+
+# --- Pages 9. a kind from category and model names --------------------------------
+
+SNIPEIT_ASSETS = (
+    "\ufeffCompany,Name,Asset Tag,Category,Supplier,Manufacturer,Location,Order Number,Model,"
+    "Model Notes,Model Number,Asset Notes,Purchase Date,Purchase Cost,Checkout Type,"
+    "Checked Out To: Username,Checked Out To: First Name,Checked Out To: Last Name,"
+    "Checked Out To: Email,Checked Out To: Location,Asset EOL Date\n"
+    'Acme,Backhoe,ICC-2065556,Ornamental Railings,Byte Shop,Apple,HQ,3271901481,"Macbook Pro 13""",'
+    ",1786VM80X07,,1/23/23,2266.13,,,,,,,10/27/28\n"
+    "Acme,Front desk,ICC-2065557,Ornamental Railings,Byte Shop,Dell,HQ,3271901482,OptiPlex 7010,"
+    ",,,1/23/23,900.00,,,,,,,\n"
+    "Acme,Dragline,WBH-2841795,Structural Steel,Byte Shop,Acme,HQ,5504512275,Thing 9000,"
+    ",9351IS25A51,,11/14/22,1292.94,,,,,,,\n"
+    "Acme,Core switch,WBH-2841796,Switches,Byte Shop,Cisco,HQ,5504512276,Thing 9000,"
+    ",,,11/14/22,1292.94,,,,,,,\n"
+)
+
+
+def test_snipeit_rows_get_a_kind_from_the_model_and_the_rest_are_named(acme):
+    report = run(acme, ("assets-sample.csv", SNIPEIT_ASSETS))
+
+    assert problems(report) == []
+    kinds = dict(Asset.objects.values_list("name", "kind"))
+    assert kinds == {
+        "Backhoe": "laptop",  # "Macbook Pro 13" (the category says nothing)
+        "Front desk": "workstation",  # OptiPlex
+        "Dragline": "other",
+        "Core switch": "network",  # the category decides
+    }
+    assert (
+        "1 row is of kind Other: nothing in `Category` or the model name says what it is "
+        "(row 4; e.g. `Thing 9000`). Fill a Kind column (laptop, server, …) or "
+        "fix the category and import again"
+    ) in [str(n) for n in report.notes]
+
+
+def test_no_warning_when_every_kind_is_known(acme):
+    report = run(acme, ("assets.csv", "Name,Kind,Serial\nPC-1,Laptop,S-1\n"))
+    assert not [n for n in report.notes if "Other" in str(n)]

@@ -131,6 +131,9 @@ class Target(Protocol):
     def template_headers(self) -> list[str]:
         """Headers of vcio's own downloadable template for this target."""
 
+    # Optional: ``row_notes(client, rows) -> list[Problem]``, warnings about the
+    # good rows that do not stop the import (assets left of kind Other).
+
 
 targets = Registry("import target")
 presets = Registry("import preset")

@@ -226,6 +226,10 @@ def _collect(
         got.problem(src.locate(p, tables) if several else p)
     if got.bad_rows:
         got.rows = [r for r in got.rows if r.number not in got.bad_rows]
+    # Optional: warnings about good rows (e.g. assets whose kind is unknown).
+    row_notes = getattr(target, "row_notes", None)
+    if row_notes is not None:
+        got.notes += [src.locate(n, tables) if several else n for n in row_notes(client, got.rows)]
     return got
 
 
