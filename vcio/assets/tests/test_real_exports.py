@@ -232,3 +232,23 @@ def test_snipeit_rows_get_a_kind_from_the_model_and_the_rest_are_named(acme):
 def test_no_warning_when_every_kind_is_known(acme):
     report = run(acme, ("assets.csv", "Name,Kind,Serial\nPC-1,Laptop,S-1\n"))
     assert not [n for n in report.notes if "Other" in str(n)]
+
+
+# --- 8. a Western file that is not UTF-8 -----------------------------------------
+
+
+def test_a_non_utf8_file_is_read_as_windows_1252_not_latin_1(acme):
+    # LF endings, a curly apostrophe (0x92), an é, and 0x81 (undefined in
+    # Windows-1252, which made the reader fall back to Latin-1 before).
+    data = b"Name,Serial\nO\x92Brien laptop,S-1\nCaf\xe9 PC,S-2\nOdd\x81PC,S-3\n"
+    report = engine.run("assets", acme, [("assets.csv", io.BytesIO(data))])
+
+    assert problems(report) == []
+    names = sorted(Asset.objects.values_list("name", flat=True))
+    assert names == ["Café PC", "Odd\ufffdPC", "O\u2019Brien laptop"]
+    assert not any(0x80 <= ord(c) <= 0x9F for name in names for c in name)  # no C1 controls
+    assert (
+        "assets.csv: the file is not UTF-8: it was read as Windows-1252 (Western European) "
+        "(1 byte that means nothing there became �). If accented letters look wrong below, "
+        "save the file as UTF-8 (CSV UTF-8) and import it again"
+    ) in [str(n) for n in report.notes]
