@@ -23,6 +23,7 @@ from vcio.assets.importing.common import (
     labels_of,
     source_name,
 )
+from vcio.assets.importing.quality import worse
 from vcio.assets.models import Asset, AssetKind
 from vcio.core.importer.base import Counts, Field, ParsedRow, Problem
 from vcio.core.importer.values import parse_date
@@ -303,7 +304,7 @@ class AssetTarget:
             index.add(asset, asset.source, asset.external_id, asset.serial, asset.asset_tag)
         departments = Departments(client)
         contacts = _Contacts(client)
-        upsert = Upsert(Asset, client, timezone.now(), seen_field="last_seen")
+        upsert = Upsert(Asset, client, timezone.now(), seen_field="last_seen", worse=worse)
         matched: set[int] = set()
         for row in rows:
             data, email = prepare(row.values, source)

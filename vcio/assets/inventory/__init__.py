@@ -217,6 +217,28 @@ def operating_system(
     return name or full_name, version
 
 
+_RELEASE = re.compile(
+    r"^(?P<name>.*?[A-Za-z].*?)\s+(?:release\s+|version\s+)?(?P<version>\d[\w.]*(?:\s.*)?)$",
+    re.IGNORECASE,
+)
+
+
+def hardware_os(os_name: object, os_version: object) -> tuple[str, str]:
+    """(OS name, version) from an inventory's HARDWARE section alone (no OPERATINGSYSTEM).
+
+    There OSVERSION is the kernel on anything but Windows ("4.8.11-040811-generic"),
+    which no end-of-life table knows: the version is taken from the name
+    instead ("Ubuntu 16.04.3 LTS" → "Ubuntu", "16.04.3 LTS"), or left empty.
+    """
+    name, version = clean(os_name), clean(os_version)
+    if "windows" in name.casefold():
+        return operating_system(name, version, name)
+    match = _RELEASE.match(name)
+    if match:
+        return operating_system(match["name"], match["version"], name)
+    return operating_system(name, "", name)
+
+
 # --- kinds ----------------------------------------------------------------------
 
 _LAPTOP_CHASSIS = {"laptop", "notebook", "portable", "sub notebook", "convertible", "detachable"}

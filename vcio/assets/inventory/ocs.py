@@ -30,6 +30,7 @@ from vcio.assets.inventory import (
     cpu_label,
     device_kind,
     first,
+    hardware_os,
     is_disk,
     mb,
     operating_system,
@@ -101,9 +102,7 @@ def read_one(filename: str, data: bytes) -> Machine:
             _text(system, "KERNEL_VERSION") or _text(hardware, "OSVERSION"),
         )
     else:  # older agents put the OS in HARDWARE only
-        os_name, os_version = operating_system(
-            _text(hardware, "OSNAME"), _text(hardware, "OSVERSION"), _text(hardware, "OSNAME")
-        )
+        os_name, os_version = hardware_os(_text(hardware, "OSNAME"), _text(hardware, "OSVERSION"))
     disks = [
         s.findtext("DISKSIZE")
         for s in content.findall("STORAGES")

@@ -14,8 +14,16 @@ from vcio.assets.models import Asset
 from vcio.core.importer import engine
 
 
-def ocs_xml(name: str, *, serial: str = "", tag: str = "", device_id: str = "", extra: str = ""):
-    """A FusionInventory agent inventory of one computer."""
+def ocs_xml(
+    name: str,
+    *,
+    serial: str = "",
+    tag: str = "",
+    device_id: str = "",
+    extra: str = "",
+    hardware: str = "",
+) -> bytes:
+    """A FusionInventory agent inventory of one computer (``extra`` sections in CONTENT)."""
     device_id = device_id or f"{name}-2024-03-01-10-00-00"
     return (
         f"""<?xml version="1.0" encoding="UTF-8" ?>
@@ -24,7 +32,7 @@ def ocs_xml(name: str, *, serial: str = "", tag: str = "", device_id: str = "", 
     <BIOS><ASSETTAG>{tag}</ASSETTAG><SMANUFACTURER>Intel Corporation</SMANUFACTURER>
       <SMODEL>NUC7i5BNH</SMODEL><SSN>{serial}</SSN></BIOS>
     <HARDWARE><NAME>{name}</NAME><CHASSIS_TYPE>Desktop</CHASSIS_TYPE>
-      <VMSYSTEM>Physical</VMSYSTEM></HARDWARE>
+      <VMSYSTEM>Physical</VMSYSTEM>{hardware}</HARDWARE>
     {extra}
   </CONTENT>
   <DEVICEID>{device_id}</DEVICEID>
@@ -252,3 +260,56 @@ def test_a_non_utf8_file_is_read_as_windows_1252_not_latin_1(acme):
         "(1 byte that means nothing there became �). If accented letters look wrong below, "
         "save the file as UTF-8 (CSV UTF-8) and import it again"
     ) in [str(n) for n in report.notes]
+
+
+# --- 3. never replace a known value with a worse one ------------------------------
+
+UBUNTU_OS = """<OPERATINGSYSTEM><NAME>Ubuntu</NAME><VERSION>16.04</VERSION>
+      <FULL_NAME>Ubuntu 16.04.3 LTS</FULL_NAME>
+      <KERNEL_VERSION>4.8.11-040811-generic</KERNEL_VERSION></OPERATINGSYSTEM>"""
+UBUNTU_HARDWARE = "<OSNAME>Ubuntu 16.04.3 LTS</OSNAME><OSVERSION>4.8.11-040811-generic</OSVERSION>"
+
+
+def ubuntu(*, full: bool) -> tuple[str, bytes]:
+    """The same server, inventoried with or without the OPERATINGSYSTEM section."""
+    xml = ocs_xml(
+        "SRV-FILES",
+        serial="CZ1234",
+        device_id="SRV-FILES-2024-01-01-00-00-00",
+        hardware=UBUNTU_HARDWARE,
+        extra=UBUNTU_OS if full else "",
+    )
+    return ("srv-files.xml", xml)
+
+
+def test_an_inventory_without_its_os_section_does_not_store_the_kernel_as_os_version(acme):
+    run(acme, ubuntu(full=False))
+    server = Asset.objects.get(client=acme)
+    assert (server.os_name, server.os_version) == ("Ubuntu", "16.04.3 LTS")
+
+
+def test_a_partial_inventory_never_replaces_a_fuller_one(acme):
+    run(acme, ubuntu(full=True))
+    assert Asset.objects.get(client=acme).os_version == "16.04"
+    run(acme, ubuntu(full=False))  # "16.04.3 LTS" says more than "16.04": kept
+    run(acme, ubuntu(full=True))  # and "16.04" no longer replaces it
+    server = Asset.objects.get(client=acme)
+    assert (server.os_name, server.os_version) == ("Ubuntu", "16.04.3 LTS")
+
+
+def test_a_spreadsheet_never_replaces_a_known_value_with_a_worse_one(acme):
+    run(acme, ubuntu(full=True))
+    csv = (
+        "Name,Serial,Kind,OS name,OS version,Location\n"
+        "SRV-FILES,CZ1234,Misc,Linux,4.8.11-040811-generic,Server room\n"
+    )
+    report = run(acme, ("cmdb.csv", csv))
+
+    assert (report.counts.updated, problems(report)) == (1, [])
+    server = Asset.objects.get(client=acme)
+    assert (server.kind, server.os_name, server.os_version, server.location) == (
+        "workstation",  # the agent's kind, not the spreadsheet's "Misc" (Other)
+        "Ubuntu",
+        "16.04",
+        "Server room",  # what the spreadsheet adds is taken
+    )
