@@ -100,12 +100,13 @@ SNIPEIT_LEGACY_LICENCE_COLUMNS = {
 
 
 def _presets() -> list[Preset]:
-    from vcio.assets.inventory import COLUMNS, GLPI_ID, OCS_ID
+    from vcio.assets.inventory import COLUMNS, FILE_HEADER, GLPI_ID, OCS_ID
 
     # The readers' columns are the asset fields (RAM and disk as text with units).
     inventory = {
         header: {"ram": "ram_gb", "disk": "disk_gb"}.get(a, a) for header, a in COLUMNS.items()
     }
+    inventory[FILE_HEADER] = "inventory_file"
     return [
         Preset(
             name="snipeit-assets",

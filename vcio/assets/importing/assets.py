@@ -8,6 +8,8 @@ machine a Snipe-IT export created, through the serial they share.
 from __future__ import annotations
 
 import calendar
+import re
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -123,6 +125,12 @@ EXTRA_FIELDS.append(
     Field("eol_date", "End of life", parse_date,
           aliases=("Asset EOL Date", "EOL", "EOL date", "End of life date"))
 )  # fmt: skip
+# Filled by the agent inventory readers only (never stored): which file a row
+# is, and when its inventory was taken ("2017-06-09 09:00:49", sorts as text).
+EXTRA_FIELDS += [
+    Field("inventory_file", "Inventory file", p.text()),
+    Field("taken_at", "Inventory date", p.text()),
+]
 
 # Fields copied to the model as they are (department is resolved per client).
 DIRECT = tuple(f.name for f in TEMPLATE_FIELDS if f.name not in ("source", "external_id")) + (
@@ -290,11 +298,17 @@ class AssetTarget:
                     problems.append(Problem(f"matches the same existing asset as row {earlier}",
                                             row=row.number, value=str(data.get(field, "")),
                                             column=column(row, field, self.labels)))  # fmt: skip
-        return problems + dup.problems
+        return [in_file(p, rows) for p in problems + dup.problems]
 
-    def row_notes(self, client, rows: list[ParsedRow]) -> list[Problem]:
-        """Warnings the rows are imported with: the rows left of kind Other."""
-        return left_other(rows, self.labels)
+    def review_rows(self, client, rows: list[ParsedRow]) -> tuple[list[ParsedRow], list[Problem]]:
+        """The rows to import and the notes about them.
+
+        Of several inventories of one machine given together, the newest is
+        kept and the others left out with a note; the rows left of kind
+        Other are named in a note.
+        """
+        rows, notes = newest_inventories(rows)
+        return rows, notes + left_other(rows, self.labels)
 
     def apply(self, client, rows: list[ParsedRow], *, source: str) -> Counts:
         """Create the new assets and update the changed ones, in batches; no query per row."""
@@ -381,3 +395,58 @@ def left_other(rows: list[ParsedRow], labels: dict[str, str]) -> list[Problem]:
             + "). Fill a Kind column (laptop, server, …) or fix the category and import again"
         )
     ]
+
+
+_ROW_REF = re.compile(r"\b(?:(on|in|as) )?row (\d+)\b")
+
+
+def in_file(problem: Problem, rows: list[ParsedRow]) -> Problem:
+    """``problem`` about an inventory row named by its file ("copy.json: … in laptop.json")."""
+    files = {r.number: r.values.get("inventory_file") for r in rows}
+    if problem.row is None or not files.get(problem.row):
+        return problem
+
+    def name(match: re.Match) -> str:
+        file = files.get(int(match[2]))
+        return f"{'as' if match[1] == 'as' else 'in'} {file}" if file else match[0]
+
+    return replace(
+        problem, message=_ROW_REF.sub(name, problem.message), file=files[problem.row],
+        whole_file=True,
+    )  # fmt: skip
+
+
+def newest_inventories(rows: list[ParsedRow]) -> tuple[list[ParsedRow], list[Problem]]:
+    """Of inventory rows (one per file) that share a key, the newest; notes for the others.
+
+    Agents send an inventory a day: a folder of them holds the same machine
+    several times. The newest by the inventory's own date wins (the later
+    file when the dates are equal or missing); the others are not imported.
+    Rows that are not inventories are left for check_rows to report.
+    """
+    newest: dict[Any, ParsedRow] = {}
+    for row in rows:
+        if row.values.get("inventory_file"):
+            for key in keys(prepare(row.values, "(this import)")[0]):
+                older = newest.get(key)
+                if older is None or _taken(older) <= _taken(row):
+                    newest[key] = row
+    kept, notes = [], []
+    for row in rows:
+        data, _ = prepare(row.values, "(this import)")
+        winners = {id(newest[k]): newest[k] for k in keys(data) if k in newest}
+        if not row.values.get("inventory_file") or id(row) in winners:
+            kept.append(row)
+            continue
+        winner = next(iter(winners.values()))
+        notes.append(Problem(
+            f"an older inventory of {data.get('name', 'this machine')} "
+            f"({row.values.get('taken_at') or 'no date'}) than "
+            f"{winner.values['inventory_file']} ({winner.values.get('taken_at') or 'no date'}): "
+            "not imported", file=row.values["inventory_file"],
+        ))  # fmt: skip
+    return kept, notes
+
+
+def _taken(row: ParsedRow) -> tuple[str, int]:
+    return (row.values.get("taken_at") or "", row.number)

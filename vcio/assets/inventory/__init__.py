@@ -70,6 +70,9 @@ class Machine:
     disk: str = ""
     assigned_to: str = ""
     location: str = ""
+    # When the agent took the inventory ("2017-06-09 09:00:49"), to keep the
+    # newest of two inventories of one machine given together.
+    taken_at: str = ""
     device_id: str = ""
 
 
@@ -88,14 +91,21 @@ COLUMNS = {
     "Disk (GB)": "disk",
     "Assigned to": "assigned_to",
     "Location": "location",
+    "Inventory date": "taken_at",
 }
+FILE_HEADER = "File"  # the file each row was read from, to name it in messages
 assert {f.name for f in fields(Machine)} == {*COLUMNS.values(), "device_id"}
 
 
 def read_all(
     files: list[tuple[str, BinaryIO]], read_one: Callable[[str, bytes], Machine], id_header: str
 ) -> Table:
-    """Read every file with ``read_one``; a table of machines, or InventoryError naming files."""
+    """Read every file with ``read_one``: a table of machines, one row per file.
+
+    Files that cannot be read are left out, each with a problem naming it in
+    ``Table.skipped`` (so --no-atomic imports the others); when no file can be
+    read, InventoryError names them all.
+    """
     rows: list[tuple[int, list[str]]] = []
     problems: list[Problem] = []
     for number, (filename, handle) in enumerate(files, start=1):
@@ -110,10 +120,10 @@ def read_all(
             problems.append(Problem(str(exc), file=filename))
             continue
         cells = [clean(getattr(machine, attr)) for attr in COLUMNS.values()]
-        rows.append((number, [*cells, clean(machine.device_id)]))
-    if problems:
+        rows.append((number, [*cells, filename, clean(machine.device_id)]))
+    if problems and not rows:
         raise InventoryError(problems)
-    return Table(headers=[*COLUMNS, id_header], rows=rows)
+    return Table(headers=[*COLUMNS, FILE_HEADER, id_header], rows=rows, skipped=problems)
 
 
 def clean(value: object) -> str:

@@ -102,6 +102,7 @@ def read_one(filename: str, data: bytes) -> Machine:
         ),
         disk=mb(total_mb(disks)),
         assigned_to=person(hardware.get("lastloggeduser")),
+        taken_at=first(_obj(content, "accesslog").get("logdate")),
         device_id=device_id,
     )
 

@@ -125,6 +125,7 @@ def read_one(filename: str, data: bytes) -> Machine:
         ),
         disk=mb(total_mb(disks)),
         assigned_to=person(hardware.findtext("LASTLOGGEDUSER")),
+        taken_at=_text(content.find("ACCESSLOG"), "LOGDATE"),
         device_id=device_id,
     )
 

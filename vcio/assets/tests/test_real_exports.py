@@ -7,6 +7,7 @@ GLPI agent JSON, Snipe-IT's CSV layouts), small enough to read in the test.
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 
@@ -313,3 +314,74 @@ def test_a_spreadsheet_never_replaces_a_known_value_with_a_worse_one(acme):
         "16.04",
         "Server room",  # what the spreadsheet adds is taken
     )
+
+
+# --- 5. several inventory files at once -------------------------------------------
+
+
+def glpi_json(name: str, *, serial: str, os_version: str = "22H2", logdate: str = "") -> bytes:
+    """A GLPI agent inventory of one Windows laptop."""
+    doc = {
+        "deviceid": f"{name}-2023-01-01-00-00-00",
+        "itemtype": "Computer",
+        "content": {
+            "hardware": {"name": name, "chassis_type": "Notebook"},
+            "bios": {"ssn": serial, "smanufacturer": "Dell Inc.", "smodel": "Latitude 5440"},
+            "operatingsystem": {"name": "Windows", "full_name": "Microsoft Windows 11 Pro",
+                                "version": os_version, "kernel_version": "10.0.22631"},
+        },
+    }  # fmt: skip
+    if logdate:
+        doc["content"]["accesslog"] = {"logdate": logdate}
+    return json.dumps(doc).encode()
+
+
+def test_two_inventories_of_one_machine_keep_the_newest(acme):
+    newer = glpi_json("LT-BOB", serial="SN-BOB", os_version="23H2", logdate="2024-06-02 09:00:00")
+    older = glpi_json("LT-BOB", serial="SN-BOB", os_version="22H2", logdate="2024-05-01 09:00:00")
+    other = glpi_json("LT-EVE", serial="SN-EVE")
+
+    report = run(acme, ("bob-june.json", newer), ("eve.json", other), ("bob-may.json", older))
+
+    assert problems(report) == []
+    assert report.counts.created == 2
+    assert Asset.objects.get(client=acme, serial="SN-BOB").os_version == "23H2"
+    assert (
+        "bob-may.json: an older inventory of LT-BOB (2024-05-01 09:00:00) than bob-june.json "
+        "(2024-06-02 09:00:00): not imported"
+    ) in [str(n) for n in report.notes]
+
+
+def test_an_empty_file_does_not_stop_the_others_without_atomic(acme):
+    bob, eve = glpi_json("LT-BOB", serial="SN-BOB"), glpi_json("LT-EVE", serial="SN-EVE")
+    files = (("bob.json", bob), ("empty.json", b""), ("junk.json", b"{not json"), ("eve.json", eve))
+
+    report = run(acme, *files, atomic=False)
+
+    assert problems(report) == [
+        "empty.json: the file is empty",
+        "junk.json: not valid JSON (line 1, column 2)",
+    ]
+    assert (report.counts.created, report.counts.failed) == (2, 2)
+    assert sorted(Asset.objects.values_list("name", flat=True)) == ["LT-BOB", "LT-EVE"]
+
+
+def test_with_atomic_an_empty_file_means_nothing_is_written(acme):
+    report = run(acme, ("bob.json", glpi_json("LT-BOB", serial="SN-BOB")), ("empty.json", b""))
+
+    assert problems(report) == ["empty.json: the file is empty"]
+    assert not report.committed
+    assert not Asset.objects.exists()
+
+
+def test_a_problem_with_an_inventory_names_its_file_not_a_row(acme):
+    run(acme, ("assets.csv", "Name,Asset tag\nReception PC,ACM-7\n"))
+    # Two machines carry the tag of the one asset the spreadsheet created.
+    report = run(acme, ("a.xml", ocs_xml("PC-A", serial="SER-A", tag="ACM-7")),
+                 ("b.xml", ocs_xml("PC-B", serial="SER-B", tag="ACM-7")))  # fmt: skip
+
+    assert problems(report) == [
+        "b.xml, column `Asset tag`: matches the same existing asset as a.xml",
+        "b.xml, column `Asset tag`: asset tag ACM-7 also appears in a.xml",
+    ]
+    assert not report.committed

@@ -83,8 +83,22 @@ def read_all(
     """
     if not sources:
         raise FileProblem(Problem("no file was given"))
+    empty: list[SourceTable] = []
     for name, f in sources:
-        check_size(name, f)
+        try:
+            check_size(name, f)
+        except FileProblem as exc:
+            if len(sources) == 1 or f.seek(0, 2) != 0:
+                raise  # too big, or the only file: nothing to import
+            f.seek(0)
+            # An empty file among others is left out like a bad row (see Table.skipped).
+            empty.append(SourceTable(name, Table(headers=[], rows=[], skipped=[exc.problem])))
+    if empty:
+        left = {t.label for t in empty}
+        sources = [(name, f) for name, f in sources if name not in left]
+        if not sources:
+            raise FileProblem(Problem("every file is empty"))
+        return empty + read_all(sources, format=format, sheet=sheet)
     if format and format not in TABLE_FORMATS:
         if format not in formats:
             known = ", ".join([*TABLE_FORMATS, *(f.name for f in formats)])
