@@ -26,7 +26,7 @@ from vcio.assets.importing.common import (
     source_name,
 )
 from vcio.assets.importing.quality import worse
-from vcio.assets.models import Asset, AssetKind
+from vcio.assets.models import Asset
 from vcio.core.importer.base import Counts, Field, ParsedRow, Problem
 from vcio.core.importer.values import parse_date
 from vcio.core.models import Contact
@@ -158,7 +158,7 @@ def prepare(values: dict[str, Any], source: str) -> tuple[dict[str, Any], str | 
     built from first/last name, email or username. Empty values are left out.
     """
     data = {name: values[name] for name in DIRECT if values.get(name) is not None}
-    if data.get("kind", AssetKind.OTHER) == AssetKind.OTHER:
+    if data.get("kind", p.UNPLACED) is p.UNPLACED:
         # A category vcio cannot place (or none): the model or name may say it.
         guessed = p.guess_kind(values.get("model"), values.get("model_number"), values.get("name"))
         if guessed:
@@ -366,14 +366,13 @@ SHOWN = 10
 def left_other(rows: list[ParsedRow], labels: dict[str, str]) -> list[Problem]:
     """One note naming the rows whose kind is Other: neither category nor model said more.
 
-    Rows without a kind column are not counted: they leave the kind vcio
-    knows as it is. Lists the first rows and the categories they gave, so
+    Rows without a kind column, or whose kind is "Other" in so many words,
+    are not counted. Lists the first rows and the categories they gave, so
     the user sees what to map or fix.
     """
     other = []
     for row in rows:
-        data, _ = prepare(row.values, "")
-        if data.get("kind") == AssetKind.OTHER:
+        if row.values.get("kind") is p.UNPLACED and prepare(row.values, "")[0]["kind"] == "other":
             other.append(row)
     if not other:
         return []

@@ -165,9 +165,18 @@ def kind(value: str) -> str:
     """An asset kind from a kind or a category ("Laptops", "Mobile Phones", …).
 
     Categories are free text in every inventory tool, so one we cannot place
-    is "other", never an error.
+    is :data:`UNPLACED` (kind Other unless the model says more), never an error.
     """
-    return _kind(value) or AssetKind.OTHER
+    return _kind(value) or UNPLACED
+
+
+class _Unplaced(str):
+    """Kind "other" because no rule placed the category (told apart with ``is``)."""
+
+
+# A category no rule places: the target stores Other unless the model or name
+# says more, and names the rows in a note. An explicit "Other" stays Other.
+UNPLACED = _Unplaced(AssetKind.OTHER.value)
 
 
 # Product families whose name says what the device is, when a category does not

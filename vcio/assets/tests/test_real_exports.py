@@ -238,9 +238,12 @@ def test_snipeit_rows_get_a_kind_from_the_model_and_the_rest_are_named(acme):
     ) in [str(n) for n in report.notes]
 
 
-def test_no_warning_when_every_kind_is_known(acme):
-    report = run(acme, ("assets.csv", "Name,Kind,Serial\nPC-1,Laptop,S-1\n"))
+def test_no_warning_when_every_kind_is_known_or_other_on_purpose(acme):
+    csv = "Name,Kind,Serial,Model\nPC-1,Laptop,S-1,\nBox,Other,S-2,Latitude 5440\n"
+    report = run(acme, ("assets.csv", csv))
     assert not [n for n in report.notes if "Other" in str(n)]
+    # "Other" in so many words is the user's choice, whatever the model says.
+    assert dict(Asset.objects.values_list("name", "kind")) == {"PC-1": "laptop", "Box": "other"}
 
 
 # --- 8. a Western file that is not UTF-8 -----------------------------------------
