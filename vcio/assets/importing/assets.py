@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from vcio.assets.importing import parsers as p
@@ -130,6 +131,7 @@ EXTRA_FIELDS.append(
 EXTRA_FIELDS += [
     Field("inventory_file", "Inventory file", p.text()),
     Field("taken_at", "Inventory date", p.text()),
+    Field("host", "Host", p.text(), help="A virtual machine's host: its device id, or serial:…"),
 ]
 
 # Fields copied to the model as they are (department is resolved per client).
@@ -320,8 +322,11 @@ class AssetTarget:
         contacts = _Contacts(client)
         upsert = Upsert(Asset, client, timezone.now(), seen_field="last_seen", worse=worse)
         matched: set[int] = set()
+        guests: list[tuple[str, str, str]] = []
         for row in rows:
             data, email = prepare(row.values, source)
+            if row.values.get("host") and data.get("external_id"):
+                guests.append((data["source"], data["external_id"], row.values["host"]))
             contacts.link(data, email)
             hit = index.find(keys(data))
             if hit is None:
@@ -334,7 +339,9 @@ class AssetTarget:
             matched.add(asset.pk)
             departments.resolve(data, asset.notes)
             upsert.update(asset, data)
-        return upsert.finish()
+        counts = upsert.finish()
+        link_hosts(client, guests)
+        return counts
 
 
 class _Contacts:
@@ -449,3 +456,41 @@ def newest_inventories(rows: list[ParsedRow]) -> tuple[list[ParsedRow], list[Pro
 
 def _taken(row: ParsedRow) -> tuple[str, int]:
     return (row.values.get("taken_at") or "", row.number)
+
+
+def link_hosts(client, guests: list[tuple[str, str, str]]) -> None:
+    """Point each virtual machine at its host: (source, VM's external id, host's link).
+
+    The link is the host's device id in the same source, or "serial:…". Runs
+    after the rows are written, so hosts and guests new in this import are
+    found; three queries whatever the number of machines.
+    """
+    if not guests:
+        return
+    links = {(src, ext): link for src, ext, link in guests}
+    device_ids = {link for link in links.values() if not link.startswith("serial:")}
+    serials = {link[7:] for link in links.values() if link.startswith("serial:")}
+    hosts: dict[tuple[str, str], int] = {}
+    for pk, src, ext, serial in (
+        Asset.objects.filter(client=client)
+        .filter(Q(external_id__in=device_ids) | Q(serial__in=serials))
+        .values_list("id", "source", "external_id", "serial")
+    ):
+        hosts.setdefault((src, ext), pk)
+        if serial:
+            hosts.setdefault(("serial", f"serial:{serial}"), pk)
+    changed = []
+    for vm in Asset.objects.filter(client=client, external_id__in={ext for _, ext in links}).only(
+        "id", "source", "external_id", "host_id"
+    ):
+        link = links.get((vm.source, vm.external_id))
+        if link is None:
+            continue
+        host_id = hosts.get(("serial", link) if link.startswith("serial:") else (vm.source, link))
+        if host_id is not None and host_id != vm.host_id and host_id != vm.pk:
+            vm.host_id = host_id
+            changed.append(vm)
+    Asset.objects.bulk_update(changed, ["host"], batch_size=BATCH_UPDATE)
+
+
+BATCH_UPDATE = 500

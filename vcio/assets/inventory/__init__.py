@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import BinaryIO
 
@@ -73,7 +73,11 @@ class Machine:
     # When the agent took the inventory ("2017-06-09 09:00:49"), to keep the
     # newest of two inventories of one machine given together.
     taken_at: str = ""
+    # A virtual machine's host: the host's device id (or "serial:…").
+    host: str = ""
     device_id: str = ""
+    # The virtual machines the host's inventory lists (read as rows of their own).
+    guests: list[Machine] = field(default_factory=list)
 
 
 # Table column → Machine attribute; the last column is the reader's device id.
@@ -92,9 +96,10 @@ COLUMNS = {
     "Assigned to": "assigned_to",
     "Location": "location",
     "Inventory date": "taken_at",
+    "Host": "host",
 }
 FILE_HEADER = "File"  # the file each row was read from, to name it in messages
-assert {f.name for f in fields(Machine)} == {*COLUMNS.values(), "device_id"}
+assert {f.name for f in fields(Machine)} == {*COLUMNS.values(), "device_id", "guests"}
 
 
 def read_all(
@@ -108,7 +113,7 @@ def read_all(
     """
     rows: list[tuple[int, list[str]]] = []
     problems: list[Problem] = []
-    for number, (filename, handle) in enumerate(files, start=1):
+    for filename, handle in files:
         try:
             data = handle.read(MAX_FILE_BYTES + 1)
             if len(data) > MAX_FILE_BYTES:
@@ -119,11 +124,51 @@ def read_all(
         except BadFile as exc:
             problems.append(Problem(str(exc), file=filename))
             continue
-        cells = [clean(getattr(machine, attr)) for attr in COLUMNS.values()]
-        rows.append((number, [*cells, filename, clean(machine.device_id)]))
+        for one in (machine, *guests_of(machine)):
+            cells = [clean(getattr(one, attr)) for attr in COLUMNS.values()]
+            rows.append((len(rows) + 1, [*cells, filename, clean(one.device_id)]))
     if problems and not rows:
         raise InventoryError(problems)
     return Table(headers=[*COLUMNS, FILE_HEADER, id_header], rows=rows, skipped=problems)
+
+
+# Application containers come and go by the hour; they are not assets.
+_CONTAINERS = frozenset({"docker", "podman", "containerd", "cri-o", "kubernetes"})
+
+
+def virtual_machine(
+    name: object, uuid: object, vmtype: object, subsystem: object, memory: object, vcpu: object
+) -> Machine | None:
+    """A virtual machine a host's inventory lists, or None for a container or a nameless one.
+
+    Keyed by its UUID ("vm:<uuid>"); its RAM is the inventory's MB figure.
+    """
+    vmtype, name, uuid = clean(vmtype), clean(name), clean(uuid)
+    if not name or vmtype.casefold() in _CONTAINERS:
+        return None
+    ram = clean(memory)
+    cpus = clean(vcpu)
+    return Machine(
+        name=name,
+        kind=AssetKind.VIRTUAL_MACHINE,
+        model=first(subsystem, vmtype),
+        cpu=f"{cpus} vCPU" if cpus else "",
+        ram=f"{ram} MB" if ram.isdigit() else ram,
+        device_id=f"vm:{uuid}" if uuid else "",
+    )
+
+
+def guests_of(host: Machine) -> list[Machine]:
+    """The host's virtual machines, each pointing at the host and keyed even without a UUID."""
+    link = host.device_id or (f"serial:{host.serial}" if host.serial else "")
+    guests = []
+    for guest in host.guests:
+        if not link:
+            break  # a host nothing identifies cannot be linked to
+        guest.host, guest.taken_at = link, host.taken_at
+        guest.device_id = guest.device_id or f"vm:{link}:{guest.name}"
+        guests.append(guest)
+    return guests
 
 
 def clean(value: object) -> str:

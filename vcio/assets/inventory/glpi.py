@@ -29,6 +29,7 @@ from vcio.assets.inventory import (
     read_all,
     strip_agent_date,
     total_mb,
+    virtual_machine,
 )
 from vcio.assets.models import AssetKind
 from vcio.core.importer.base import Format, Table
@@ -86,7 +87,13 @@ def read_one(filename: str, data: bytes) -> Machine:
         for s in _items(content, "storages")
         if is_disk(s.get("type"), s.get("description"), s.get("name"), s.get("interface"))
     ]
+    guests = [
+        virtual_machine(v.get("name"), v.get("uuid"), v.get("vmtype"), v.get("subsystem"),
+                        v.get("memory"), v.get("vcpu"))
+        for v in _items(content, "virtualmachines")
+    ]  # fmt: skip
     return Machine(
+        guests=[g for g in guests if g],
         name=first(hardware.get("name"), system.get("fqdn"), strip_agent_date(device_id)),
         kind=kind,
         serial=first(bios.get("ssn")),

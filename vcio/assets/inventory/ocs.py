@@ -39,6 +39,7 @@ from vcio.assets.inventory import (
     read_all,
     strip_agent_date,
     total_mb,
+    virtual_machine,
 )
 from vcio.core.importer.base import Format, Table
 
@@ -109,7 +110,13 @@ def read_one(filename: str, data: bytes) -> Machine:
         if is_disk(*(s.findtext(tag) for tag in ("TYPE", "DESCRIPTION", "NAME", "INTERFACE")))
     ]
     cpus = [c.findtext("NAME") for c in content.findall("CPUS")]
+    guests = [
+        virtual_machine(*(v.findtext(t) for t in ("NAME", "UUID", "VMTYPE", "SUBSYSTEM",
+                                                   "MEMORY", "VCPU")))
+        for v in content.findall("VIRTUALMACHINES")
+    ]  # fmt: skip
     return Machine(
+        guests=[g for g in guests if g],
         name=first(_text(hardware, "NAME"), strip_agent_date(device_id)),
         kind=computer_kind(_text(hardware, "CHASSIS_TYPE"), _text(hardware, "VMSYSTEM"), os_name),
         serial=_text(bios, "SSN"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -388,3 +389,53 @@ def test_a_problem_with_an_inventory_names_its_file_not_a_row(acme):
         "b.xml, column `Asset tag`: asset tag ACM-7 also appears in a.xml",
     ]
     assert not report.committed
+
+
+# --- 7. virtual machines listed in a host's inventory ------------------------------
+
+HOST_VMS = """<VIRTUALMACHINES><MEMORY>2048</MEMORY><NAME>centos7.0</NAME><STATUS>running</STATUS>
+      <SUBSYSTEM>kvm</SUBSYSTEM><UUID>c37f7ce8-af95-4676-b454-0959f2c5e162</UUID><VCPU>2</VCPU>
+      <VMTYPE>libvirt</VMTYPE></VIRTUALMACHINES>
+    <VIRTUALMACHINES><MEMORY>4194MB</MEMORY><NAME>win8.1</NAME><STATUS>off</STATUS>
+      <SUBSYSTEM>kvm</SUBSYSTEM><UUID>fcb505ed-0ffa-419e-a5a0-fd20bed80f1e</UUID><VCPU>1</VCPU>
+      <VMTYPE>libvirt</VMTYPE></VIRTUALMACHINES>
+    <VIRTUALMACHINES><NAME>db</NAME><STATUS>running</STATUS><UUID>7e64b4b09941</UUID>
+      <VMTYPE>docker</VMTYPE></VIRTUALMACHINES>"""
+
+
+def test_virtual_machines_in_a_host_inventory_become_assets_linked_to_it(acme, login, bob):
+    host_xml = ocs_xml("KVM-01", serial="HOST-SN", extra=HOST_VMS)
+
+    report = run(acme, ("kvm-01.xml", host_xml))
+
+    assert problems(report) == []
+    assert report.counts.created == 3  # the host and two VMs; a docker container is no asset
+    host = Asset.objects.get(client=acme, name="KVM-01")
+    vms = {a.name: a for a in Asset.objects.filter(client=acme, host=host)}
+    assert sorted(vms) == ["centos7.0", "win8.1"]
+    centos = vms["centos7.0"]
+    assert (centos.kind, centos.ram_gb, centos.cpu, centos.model) == ("vm", 2, "2 vCPU", "kvm")
+    assert vms["win8.1"].ram_gb == Decimal("4.10")  # 4194 MB
+    assert (centos.source, centos.external_id) == ("ocs", "vm:c37f7ce8-af95-4676-b454-0959f2c5e162")
+
+    page = login(bob).get(f"/clients/acme/assets/{centos.pk}/").content.decode()
+    assert "Runs on" in page and ">KVM-01</a>" in page
+    page = login(bob).get(f"/clients/acme/assets/{host.pk}/").content.decode()
+    assert ">centos7.0</a>" in page and ">win8.1</a>" in page
+
+    again = run(acme, ("kvm-01.xml", host_xml))
+    assert (again.counts.created, again.counts.updated, again.counts.unchanged) == (0, 0, 3)
+
+
+def test_a_glpi_host_lists_its_vms_even_without_uuids(acme):
+    doc = json.loads(glpi_json("HV-02", serial="HV2-SN"))
+    doc["content"]["virtualmachines"] = [
+        {"name": "web01", "vmtype": "hyperv", "memory": 8192, "vcpu": 4},
+        {"name": "skydive-agent_1", "vmtype": "docker", "uuid": "5506c9cf948e"},
+    ]
+    report = run(acme, ("hv-02.json", json.dumps(doc)))
+
+    assert problems(report) == []
+    web = Asset.objects.get(client=acme, name="web01")
+    assert (web.kind, web.host.name, web.ram_gb) == ("vm", "HV-02", 8)
+    assert web.external_id == "vm:HV-02-2023-01-01-00-00-00:web01"
