@@ -202,12 +202,13 @@ def _template(target) -> list[tuple[str, str]]:
 
 def register() -> None:
     """Register the targets, presets and inventory formats with the importer."""
-    from vcio.assets.inventory import glpi, ocs
+    from vcio.assets.inventory import glpi, ocs, ocs_json
     from vcio.core.importer.base import formats, presets, targets
 
     targets.register(asset_target)
     targets.register(licence_target)
     for preset in _presets():
         presets.register(preset)
+    formats.register(ocs_json.FORMAT)  # before GLPI's, which claims any .json object
     formats.register(glpi.FORMAT)
     formats.register(ocs.FORMAT)

@@ -103,7 +103,9 @@ assert {f.name for f in fields(Machine)} == {*COLUMNS.values(), "device_id", "gu
 
 
 def read_all(
-    files: list[tuple[str, BinaryIO]], read_one: Callable[[str, bytes], Machine], id_header: str
+    files: list[tuple[str, BinaryIO]],
+    read_one: Callable[[str, bytes], Machine | list[Machine]],
+    id_header: str,
 ) -> Table:
     """Read every file with ``read_one``: a table of machines, one row per file.
 
@@ -120,13 +122,14 @@ def read_all(
                 raise BadFile(f"larger than {MAX_FILE_BYTES // 2**20} MB")
             if not data.strip():
                 raise BadFile("the file is empty")
-            machine = read_one(filename, data)
+            found = read_one(filename, data)
         except BadFile as exc:
             problems.append(Problem(str(exc), file=filename))
             continue
-        for one in (machine, *guests_of(machine)):
-            cells = [clean(getattr(one, attr)) for attr in COLUMNS.values()]
-            rows.append((len(rows) + 1, [*cells, filename, clean(one.device_id)]))
+        for machine in found if isinstance(found, list) else [found]:
+            for one in (machine, *guests_of(machine)):
+                cells = [clean(getattr(one, attr)) for attr in COLUMNS.values()]
+                rows.append((len(rows) + 1, [*cells, filename, clean(one.device_id)]))
     if problems and not rows:
         raise InventoryError(problems)
     return Table(headers=[*COLUMNS, FILE_HEADER, id_header], rows=rows, skipped=problems)

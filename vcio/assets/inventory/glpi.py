@@ -56,6 +56,11 @@ def load(data: bytes) -> dict[str, Any]:
     except RecursionError:
         raise BadFile("not a GLPI inventory (nested too deeply)") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("content"), dict):
+        from vcio.assets.inventory.ocs_json import is_ocs_document
+
+        if is_ocs_document(doc):
+            raise BadFile("an OCS Inventory NG export, not a GLPI inventory: import it with "
+                          "format ocs-json (`--format ocs-json`)")  # fmt: skip
         raise BadFile('not a GLPI inventory (no "content" object)')
     return doc
 

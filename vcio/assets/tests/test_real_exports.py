@@ -439,3 +439,66 @@ def test_a_glpi_host_lists_its_vms_even_without_uuids(acme):
     web = Asset.objects.get(client=acme, name="web01")
     assert (web.kind, web.host.name, web.ram_gb) == ("vm", "HV-02", 8)
     assert web.external_id == "vm:HV-02-2023-01-01-00-00-00:web01"
+
+
+# --- 4. OCS Inventory NG JSON (its REST API's computers) ---------------------------
+
+
+def ocs_api_json() -> str:
+    """Two computers as /ocsapi/v1/computers returns them: id → tables."""
+    return json.dumps({
+        "7": {
+            "hardware": {"ID": 7, "DEVICEID": "DT-RECEPTION-2022-10-05-14-21-07",
+                         "NAME": "DT-RECEPTION", "OSNAME": "Microsoft Windows 10 Pro",
+                         "OSVERSION": "10.0.19045", "MEMORY": 16236, "USERID": "reception",
+                         "LASTDATE": "2024-05-02 08:12:00", "PROCESSORT": "Intel Core i5"},
+            "bios": [{"HARDWARE_ID": 7, "SSN": "CZC9876543", "ASSETTAG": "ACM-1002",
+                      "SMANUFACTURER": "Dell Inc.", "SMODEL": "OptiPlex 7010", "TYPE": "Desktop"}],
+            "memories": [{"HARDWARE_ID": 7, "CAPACITY": "8192"},
+                         {"HARDWARE_ID": 7, "CAPACITY": "8192"}],
+            "storages": [{"HARDWARE_ID": 7, "DISKSIZE": 476940, "TYPE": "Fixed hard disk media",
+                          "NAME": "PHYSICALDRIVE0"},
+                         {"HARDWARE_ID": 7, "DISKSIZE": 0, "TYPE": "CD-ROM", "NAME": "CDROM0"}],
+        },
+        "9": {
+            "hardware": {"ID": 9, "DEVICEID": "SRV-FILES-2023-01-01-00-00-00", "NAME": "SRV-FILES",
+                         "OSNAME": "Ubuntu 22.04.4 LTS", "OSVERSION": "5.15.0-91-generic",
+                         "MEMORY": 32000, "USERID": "root", "LASTDATE": "2024-05-02 08:00:00"},
+            "bios": [{"HARDWARE_ID": 9, "SSN": "To Be Filled By O.E.M.",
+                      "TYPE": "Rack Mount Chassis", "SMANUFACTURER": "Supermicro",
+                      "SMODEL": "SYS-5019C-M"}],
+        },
+    })  # fmt: skip
+
+
+def test_an_ocs_inventory_ng_json_export_imports_its_computers(acme):
+    report = run(acme, ("computers.json", ocs_api_json()))
+
+    assert problems(report) == []
+    assert (report.format, report.counts.created) == ("ocs-json", 2)
+    desktop = Asset.objects.get(client=acme, name="DT-RECEPTION")
+    assert (desktop.serial, desktop.asset_tag, desktop.model) == (
+        "CZC9876543",
+        "ACM-1002",
+        "OptiPlex 7010",
+    )
+    assert (desktop.os_name, desktop.os_version) == ("Windows 10 Pro", "10.0.19045")
+    assert (desktop.ram_gb, desktop.disk_gb, desktop.kind) == (16, Decimal("476.94"), "workstation")
+    assert (desktop.source, desktop.external_id) == ("ocs", "DT-RECEPTION-2022-10-05-14-21-07")
+    server = Asset.objects.get(client=acme, name="SRV-FILES")
+    assert (server.kind, server.serial, server.assigned_to) == ("server", "", "")
+    assert (server.os_name, server.os_version) == ("Ubuntu", "22.04.4 LTS")  # not the kernel
+
+
+def test_the_ocs_json_export_and_the_agent_xml_update_one_asset(acme):
+    run(acme, ("computers.json", ocs_api_json()))
+    desktop_xml = ocs_xml("DT-RECEPTION", serial="CZC9876543",
+                          device_id="DT-RECEPTION-2022-10-05-14-21-07")  # fmt: skip
+    report = run(acme, ("dt.xml", desktop_xml))
+    assert report.counts.created == 0
+    assert Asset.objects.filter(client=acme).count() == 2
+
+
+def test_other_json_is_named_not_called_xml(acme):
+    report = run(acme, ("export.json", '{"computers": [{"name": "PC-1"}]}'))
+    assert problems(report) == ['export.json: not a GLPI inventory (no "content" object)']
