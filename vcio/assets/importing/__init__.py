@@ -17,10 +17,23 @@ Decisions a user sees (documented here once, tested in ``tests/test_importing.py
 - **Snipe-IT** "Warranty" is months from the purchase date; its licence
   "purchase cost" is per seat (Snipe-IT multiplies it by the seats for the
   total), so it is the unit cost; its licences are billed annually.
-- **Inventories** (GLPI JSON, FusionInventory/OCS XML) give one row per
-  file, numbered in the order the files were given; a broken file raises
-  :class:`vcio.assets.inventory.InventoryError` whose problems carry the
-  file name in ``Problem.file``.
+- **Inventories** (GLPI JSON, FusionInventory/OCS XML, OCS Inventory NG's
+  JSON export) give one row per machine, plus one per virtual machine a
+  host lists (kind virtual machine, linked to the host; containers are not
+  assets). A file that cannot be read is left out with a problem naming it
+  (nothing is written unless --no-atomic); problems about a machine name
+  its file, not a row. Of two inventories of one machine given together,
+  the newest (by the agent's date, else the later file) is kept.
+- **Placeholders** ("Default string", "To Be Filled By O.E.M.",
+  ``SYS_CHASSIS_ASSET_TAG_NUM_1`` …, listed in ``assets/data/placeholders.json``)
+  are empty serials, tags, names, manufacturers and models. A serial or an
+  agent's device id outranks an asset tag: a row found by its tag alone is
+  another asset when the serials (or the device ids) differ.
+- **Worse never replaces better**: kind Other, a generic OS name ("Linux"),
+  a kernel release as OS version, or a less precise version ("16.04" where
+  "16.04.3 LTS" is known) leaves the stored value (``quality.py``).
+- **Kinds**: a category no rule places takes its kind from the model or
+  name ("Macbook Pro 13" → laptop); rows still Other are named in a note.
 """
 
 from __future__ import annotations

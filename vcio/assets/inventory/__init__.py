@@ -3,13 +3,14 @@
 The readers turn each file into a :class:`Machine` and the machines into a
 :class:`~vcio.core.importer.base.Table` with the columns in :data:`COLUMNS`,
 which the ``glpi`` and ``ocs`` presets map onto the asset target. Row numbers
-are the files' positions in the list given (1 = the first file).
+count machines (and the virtual machines their hosts list) in the order
+read; a ``File`` column names each row's file for messages.
 
 A file that cannot be read (not JSON/XML, not an inventory, no machine in
-it) is reported by raising :class:`InventoryError` (a ``FileProblem``, so
-nothing is imported) after every file was tried, so one message lists all
-broken files; each problem names its file in ``Problem.file`` and reads
-"inventory-3.json: not valid JSON (line 4, column 2)".
+it) is left out with a problem in ``Table.skipped`` that names it
+("inventory-3.json: not valid JSON (line 4, column 2)"): nothing is written
+under an atomic import, the other files are under --no-atomic. When no file
+can be read, :class:`InventoryError` lists them all.
 """
 
 from __future__ import annotations
