@@ -132,6 +132,7 @@ EXTRA_FIELDS += [
     Field("inventory_file", "Inventory file", p.text()),
     Field("taken_at", "Inventory date", p.text()),
     Field("host", "Host", p.text(), help="A virtual machine's host: its device id, or serial:…"),
+    Field("partial", "Partial inventory", p.text()),
 ]
 
 # Fields copied to the model as they are (department is resolved per client).
@@ -310,6 +311,16 @@ class AssetTarget:
         Other are named in a note.
         """
         rows, notes = newest_inventories(rows)
+        for row in rows:
+            kind = row.values.get("kind")
+            if kind is p.UNPLACED:  # the preview shows the kind the model gives
+                values = row.values
+                row.values["kind"] = (
+                    p.guess_kind(
+                        values.get("model"), values.get("model_number"), values.get("name")
+                    )
+                    or kind
+                )
         return rows, notes + left_other(rows, self.labels)
 
     def apply(self, client, rows: list[ParsedRow], *, source: str) -> Counts:
@@ -433,18 +444,18 @@ def newest_inventories(rows: list[ParsedRow]) -> tuple[list[ParsedRow], list[Pro
     newest: dict[Any, ParsedRow] = {}
     for row in rows:
         if row.values.get("inventory_file"):
-            for key in keys(prepare(row.values, "(this import)")[0]):
+            for key in _machine_keys(row):
                 older = newest.get(key)
                 if older is None or _taken(older) <= _taken(row):
                     newest[key] = row
     kept, notes = [], []
     for row in rows:
         data, _ = prepare(row.values, "(this import)")
-        winners = {id(newest[k]): newest[k] for k in keys(data) if k in newest}
-        if not row.values.get("inventory_file") or id(row) in winners:
+        newer = [newest[k] for k in _machine_keys(row) if newest.get(k, row) is not row]
+        if not row.values.get("inventory_file") or not newer:
             kept.append(row)
             continue
-        winner = next(iter(winners.values()))
+        winner = newer[0]
         notes.append(Problem(
             f"an older inventory of {data.get('name', 'this machine')} "
             f"({row.values.get('taken_at') or 'no date'}) than "
@@ -454,8 +465,14 @@ def newest_inventories(rows: list[ParsedRow]) -> tuple[list[ParsedRow], list[Pro
     return kept, notes
 
 
-def _taken(row: ParsedRow) -> tuple[str, int]:
-    return (row.values.get("taken_at") or "", row.number)
+def _machine_keys(row: ParsedRow) -> list[tuple[str, Any]]:
+    """The keys that name one machine (device id, serial): a shared tag does not."""
+    return [k for k in keys(prepare(row.values, "(this import)")[0]) if k[0] != "asset_tag"]
+
+
+def _taken(row: ParsedRow) -> tuple[str, bool, int]:
+    """Newest first by the agent's date, then a full inventory over a partial one, then order."""
+    return (row.values.get("taken_at") or "", not row.values.get("partial"), row.number)
 
 
 def link_hosts(client, guests: list[tuple[str, str, str]]) -> None:

@@ -74,6 +74,9 @@ class Machine:
     # When the agent took the inventory ("2017-06-09 09:00:49"), to keep the
     # newest of two inventories of one machine given together.
     taken_at: str = ""
+    # "yes" for a GLPI partial inventory (one section sent after a change):
+    # a full inventory of the same machine in the same import wins over it.
+    partial: str = ""
     # A virtual machine's host: the host's device id (or "serial:…").
     host: str = ""
     device_id: str = ""
@@ -98,6 +101,7 @@ COLUMNS = {
     "Location": "location",
     "Inventory date": "taken_at",
     "Host": "host",
+    "Partial": "partial",
 }
 FILE_HEADER = "File"  # the file each row was read from, to name it in messages
 assert {f.name for f in fields(Machine)} == {*COLUMNS.values(), "device_id", "guests"}
@@ -169,7 +173,7 @@ def guests_of(host: Machine) -> list[Machine]:
     for guest in host.guests:
         if not link:
             break  # a host nothing identifies cannot be linked to
-        guest.host, guest.taken_at = link, host.taken_at
+        guest.host, guest.taken_at, guest.partial = link, host.taken_at, host.partial
         guest.device_id = guest.device_id or f"vm:{link}:{guest.name}"
         guests.append(guest)
     return guests

@@ -93,8 +93,10 @@ def read_one(filename: str, data: bytes) -> Machine:
         if is_disk(s.get("type"), s.get("description"), s.get("name"), s.get("interface"))
     ]
     guests = [
-        virtual_machine(v.get("name"), v.get("uuid"), v.get("vmtype"), v.get("subsystem"),
-                        v.get("memory"), v.get("vcpu"))
+        # An entry with an image and no type is a container (agents omit "docker").
+        virtual_machine(v.get("name"), v.get("uuid"),
+                        v.get("vmtype") or ("docker" if v.get("image") else ""),
+                        v.get("subsystem"), v.get("memory"), v.get("vcpu"))
         for v in _items(content, "virtualmachines")
     ]  # fmt: skip
     return Machine(
@@ -115,6 +117,7 @@ def read_one(filename: str, data: bytes) -> Machine:
         disk=mb(total_mb(disks)),
         assigned_to=person(hardware.get("lastloggeduser")),
         taken_at=first(_obj(content, "accesslog").get("logdate")),
+        partial="yes" if doc.get("partial") is True else "",
         device_id=device_id,
     )
 

@@ -502,3 +502,27 @@ def test_the_ocs_json_export_and_the_agent_xml_update_one_asset(acme):
 def test_other_json_is_named_not_called_xml(acme):
     report = run(acme, ("export.json", '{"computers": [{"name": "PC-1"}]}'))
     assert problems(report) == ['export.json: not a GLPI inventory (no "content" object)']
+
+
+def test_a_file_is_named_when_json_and_xml_inventories_are_mixed(acme):
+    run(acme, ("assets.csv", "Name,Asset tag\nReception PC,ACM-7\n"))
+    report = run(acme, ("eve.json", glpi_json("LT-EVE", serial="SN-EVE")),
+                 ("a.xml", ocs_xml("PC-A", serial="SER-A", tag="ACM-7")),
+                 ("b.xml", ocs_xml("PC-B", serial="SER-B", tag="ACM-7")))  # fmt: skip
+
+    assert problems(report)[0] == (
+        "b.xml, column `Asset tag`: matches the same existing asset as a.xml"
+    )
+
+
+def test_a_full_inventory_wins_over_a_partial_one_of_the_same_day(acme):
+    full = json.loads(glpi_json("LT-BOB", serial="SN-BOB", os_version="23H2"))
+    partial = {"deviceid": full["deviceid"], "partial": True, "content": {
+        "hardware": {"name": "LT-BOB"}, "bios": {"ssn": "SN-BOB"},
+        "virtualmachines": [{"name": "web", "image": "nginx", "uuid": "abc123"}]}}  # fmt: skip
+
+    report = run(acme, ("bob.json", json.dumps(full)), ("bob-partial.json", json.dumps(partial)))
+
+    assert problems(report) == []
+    bob = Asset.objects.get(client=acme)  # and the container (image, no type) is no asset
+    assert (bob.name, bob.os_version) == ("LT-BOB", "23H2")

@@ -14,7 +14,7 @@ import logging
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -170,6 +170,8 @@ def locate(problem: Problem, tables: list[SourceTable]) -> Problem:
         return f"{row} of {tables[index - 1].label}" if 0 < index <= len(tables) else match[0]
 
     message = _BIG_NUMBER.sub(readable, problem.message)
+    if problem.whole_file and problem.file:
+        return replace(problem, message=message)  # already names its own file
     if problem.row is None:
         return Problem(message, None, problem.column, problem.value, problem.file)
     index, row = divmod(problem.row, ROW_STRIDE)
