@@ -448,14 +448,18 @@ def newest_inventories(rows: list[ParsedRow]) -> tuple[list[ParsedRow], list[Pro
                 older = newest.get(key)
                 if older is None or _taken(older) <= _taken(row):
                     newest[key] = row
+    if not newest:
+        return rows, []  # not an inventory: nothing to compare
     kept, notes = [], []
     for row in rows:
-        data, _ = prepare(row.values, "(this import)")
-        newer = [newest[k] for k in _machine_keys(row) if newest.get(k, row) is not row]
-        if not row.values.get("inventory_file") or not newer:
+        if not row.values.get("inventory_file"):
             kept.append(row)
             continue
-        winner = newer[0]
+        newer = [newest[k] for k in _machine_keys(row) if newest.get(k, row) is not row]
+        if not newer:
+            kept.append(row)
+            continue
+        data, winner = prepare(row.values, "(this import)")[0], newer[0]
         notes.append(Problem(
             f"an older inventory of {data.get('name', 'this machine')} "
             f"({row.values.get('taken_at') or 'no date'}) than "
