@@ -403,7 +403,7 @@ HOST_VMS = """<VIRTUALMACHINES><MEMORY>2048</MEMORY><NAME>centos7.0</NAME><STATU
       <VMTYPE>docker</VMTYPE></VIRTUALMACHINES>"""
 
 
-def test_virtual_machines_in_a_host_inventory_become_assets_linked_to_it(acme, login, bob):
+def test_virtual_machines_in_a_host_inventory_become_assets_linked_to_it(acme, login, api, bob):
     host_xml = ocs_xml("KVM-01", serial="HOST-SN", extra=HOST_VMS)
 
     report = run(acme, ("kvm-01.xml", host_xml))
@@ -422,6 +422,13 @@ def test_virtual_machines_in_a_host_inventory_become_assets_linked_to_it(acme, l
     assert "Runs on" in page and ">KVM-01</a>" in page
     page = login(bob).get(f"/clients/acme/assets/{host.pk}/").content.decode()
     assert ">centos7.0</a>" in page and ">win8.1</a>" in page
+
+    rows = api(bob).get("/api/assets/?page_size=50").json()["results"]
+    assert {r["name"]: r["host"] for r in rows} == {
+        "KVM-01": None,
+        "centos7.0": host.pk,
+        "win8.1": host.pk,
+    }
 
     again = run(acme, ("kvm-01.xml", host_xml))
     assert (again.counts.created, again.counts.updated, again.counts.unchanged) == (0, 0, 3)
