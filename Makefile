@@ -16,9 +16,10 @@ PYTEST_ARGS ?=
 # Debian packages each task needs. Browser tests drive Debian's Chromium
 # (/usr/bin/chromium) through Playwright; Playwright never downloads browsers.
 # The Celery scale-out test starts a real redis-server on 127.0.0.1.
-# WeasyPrint prints review reports to PDF with Pango and needs a font.
+# WeasyPrint prints review reports to PDF with Pango and needs a font; the PDF
+# layout tests read word positions with Poppler's pdftotext (poppler-utils).
 PDF_DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
-TEST_DEBS := chromium redis-server $(PDF_DEBS)
+TEST_DEBS := chromium redis-server poppler-utils $(PDF_DEBS)
 RUN_DEBS := $(PDF_DEBS)
 ENSURE_DEBS := scripts/ensure-debian-packages.sh
 
@@ -54,9 +55,12 @@ deps-test:
 deps-run:
 	@$(ENSURE_DEBS) $(RUN_DEBS)
 
-# pytest runs last so that its summary line ends the output.
+# pytest runs last so that its summary line ends the output. Tests run on
+# every core (pytest-xdist), a whole module per worker so that module-scoped
+# fixtures are built once; PYTEST_XDIST='-n 0' runs them in one process.
+PYTEST_XDIST ?= -n auto --dist loadfile
 test: venv deps-test
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 run: venv deps-run
 	@HOST='$(HOST)' PORT='$(PORT)' VCIO='$(VCIO)' scripts/run.sh

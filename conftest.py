@@ -32,6 +32,25 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _shipped_eol_rules(request):
+    """Put back the end-of-support table that a data migration loads.
+
+    A transactional test ends by flushing every table, this one included.
+    Run alone, pytest-django orders those tests last; under pytest-xdist a
+    worker may run one before tests that expect the shipped rules.
+    """
+    names = set(request.fixturenames)
+    if not (request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & names):
+        return
+    request.getfixturevalue("transactional_db" if "transactional_db" in names else "db")
+    from vcio.assets.eol import sync_shipped
+    from vcio.assets.models import EolRule
+
+    if not EolRule.objects.exists():
+        sync_shipped()
+
+
 @pytest.fixture
 def password() -> str:
     return PASSWORD

@@ -36,6 +36,7 @@ __all__ = [
     "env_list",
     "env_path",
     "env_str",
+    "env_url",
 ]
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
@@ -212,6 +213,34 @@ def env_choice(
     if len(folded) == 1:
         return folded[0]
     raise ConfigError(f"{raw.describe()} is not one of: {', '.join(choices)}")
+
+
+def env_url(
+    name: str, default: str | None = None, *, environ: Mapping[str, str] | None = None
+) -> str | None:
+    """Return ``name`` as an http(s) address with a host and no trailing slash, or ``default``.
+
+    ``https://vcio.example.com`` or ``https://example.com/vcio``; a query or a
+    fragment is refused (links are built by appending paths to it).
+    """
+    from urllib.parse import urlsplit
+
+    raw = _read(name, environ)
+    if raw is None:
+        return default
+    url = raw.value.strip()
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"{raw.describe()} is not an http(s) address: give e.g. https://vcio.example.com"
+        )
+    if parts.query or parts.fragment:
+        raise ConfigError(f"{raw.describe()}: give the address without a query or fragment")
+    return url.rstrip("/")
 
 
 def env_email(

@@ -22,6 +22,7 @@ from vcio.conf import (
     env_list,
     env_path,
     env_str,
+    env_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -262,6 +263,7 @@ VCIO_CHECK_CONCURRENCY = env_int("VCIO_CHECK_CONCURRENCY", 200, minimum=1, maxim
 # to Celery workers over Redis (VCIO_REDIS_URL).
 VCIO_QUEUE = env_choice("VCIO_QUEUE", "worker", ["worker", "celery"])
 VCIO_REDIS_URL = env_str("VCIO_REDIS_URL", "redis://127.0.0.1:6379/0")
-# The address users reach vcio at (e.g. https://vcio.example.com); makes the links in
-# alert emails and webhooks absolute. Blank: links are paths.
-VCIO_BASE_URL = env_str("VCIO_BASE_URL", "") or ""
+# The address users reach vcio at (e.g. https://vcio.example.com): every link in an e-mail
+# or webhook is built from it. Unset: vcio.core.links falls back to http://localhost:8000
+# (right only for a trial on one machine) and `vcio check --deploy` warns.
+VCIO_BASE_URL = env_url("VCIO_BASE_URL", "") or ""

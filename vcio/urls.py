@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from vcio.core.views.auth import healthz
+from vcio.core.views.auth import PasswordResetView, favicon, healthz
 
 urlpatterns = [
     path("", include("vcio.core.urls")),
@@ -23,7 +23,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("accounts/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/reset/", PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -46,4 +46,5 @@ urlpatterns = [
     path("api/", include("vcio.core.api.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
 ]

@@ -3,12 +3,16 @@
 Each function takes many client ids and runs a fixed number of queries
 (grouped by client), so the practice dashboard can show them for 500
 clients at once. ``None`` means the client has no data for the figure.
+``at`` is the day a figure is as of (``None``: each client's own today):
+warranty ends, OS support, the replacement forecast and renewals are read
+as of that day; the inventory itself is the one kept (it has no history).
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q
@@ -27,6 +31,7 @@ from vcio.assets.lifecycle import (
 from vcio.assets.models import Asset, AssetKind, AssetStatus, Licence
 from vcio.assets.policies import policies_for_clients
 from vcio.core.fiscal import next_quarters
+from vcio.core.numbers import round_float
 from vcio.core.registry import MONEY, Figure, Number, figures
 
 Result = dict[int, Number | None]
@@ -42,12 +47,15 @@ def _clients(client_ids: list[int]) -> dict[int, dict[str, Any]]:
     return {row["id"]: row for row in rows}
 
 
-def _todays(clients: dict[int, dict[str, Any]]) -> dict[int, datetime.date]:
-    return {cid: client_today(c["time_zone"]) for cid, c in clients.items()}
+def _todays(
+    clients: dict[int, dict[str, Any]], at: datetime.date | None
+) -> dict[int, datetime.date]:
+    """The day each client's figure is as of: ``at``, or the client's own today."""
+    return {cid: at or client_today(c["time_zone"]) for cid, c in clients.items()}
 
 
 def _pct(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
+    return round_float(Decimal(100 * part) / whole, 1) if whole else None
 
 
 def _in_use_devices(client_ids: list[int]):
@@ -56,9 +64,9 @@ def _in_use_devices(client_ids: list[int]):
     ).order_by()
 
 
-def under_warranty_pct(client_ids: list[int]) -> Result:
+def under_warranty_pct(client_ids: list[int], at: datetime.date | None = None) -> Result:
     """% of in-use devices with an active or ending warranty, of those with a known one."""
-    todays = _todays(_clients(client_ids))
+    todays = _todays(_clients(client_ids), at)
     known: dict[int, int] = defaultdict(int)
     covered: dict[int, int] = defaultdict(int)
     rows = (
@@ -74,9 +82,9 @@ def under_warranty_pct(client_ids: list[int]) -> Result:
     return {cid: _pct(covered[cid], known[cid]) for cid in client_ids}
 
 
-def supported_os_pct(client_ids: list[int]) -> Result:
+def supported_os_pct(client_ids: list[int], at: datetime.date | None = None) -> Result:
     """% of in-use assets (not cloud services) on a supported or ending OS, of those known."""
-    todays = _todays(_clients(client_ids))
+    todays = _todays(_clients(client_ids), at)
     rules = load_rules()
     known: dict[int, int] = defaultdict(int)
     good: dict[int, int] = defaultdict(int)
@@ -97,7 +105,7 @@ def supported_os_pct(client_ids: list[int]) -> Result:
     return {cid: _pct(good[cid], known[cid]) for cid in client_ids}
 
 
-def replacement_cost_4q(client_ids: list[int]) -> Result:
+def replacement_cost_4q(client_ids: list[int], at: datetime.date | None = None) -> Result:
     """Replacement cost due in the next 4 fiscal quarters (overdue included), client currency."""
     clients = _clients(client_ids)
     policies = policies_for_clients({cid: c["currency"] for cid, c in clients.items()})
@@ -114,14 +122,14 @@ def replacement_cost_4q(client_ids: list[int]) -> Result:
     for cid, client in clients.items():
         if not by_client[cid]:
             continue
-        today = client_today(client["time_zone"])
+        today = at or client_today(client["time_zone"])
         rows = (assess_asset(a, rules, policies[cid], today) for a in by_client[cid])
         quarters = next_quarters(today, client["fiscal_year_start_month"], 4)
         result[cid] = total_cost(place(rows, quarters, today))
     return result
 
 
-def device_count(client_ids: list[int]) -> Result:
+def device_count(client_ids: list[int], at: datetime.date | None = None) -> Result:
     """Devices in use (hardware: not virtual machines or cloud services); None with no assets."""
     in_use = Q(status=AssetStatus.IN_USE, kind__in=HARDWARE_KINDS)
     rows = (
@@ -145,7 +153,7 @@ def _licences(client_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return by_client
 
 
-def licence_waste_per_year(client_ids: list[int]) -> Result:
+def licence_waste_per_year(client_ids: list[int], at: datetime.date | None = None) -> Result:
     """Cost a year of licence seats owned but not used (client currency)."""
     licences = _licences(client_ids)
     return {
@@ -154,9 +162,9 @@ def licence_waste_per_year(client_ids: list[int]) -> Result:
     }
 
 
-def renewals_90d(client_ids: list[int]) -> Result:
+def renewals_90d(client_ids: list[int], at: datetime.date | None = None) -> Result:
     """Licences and subscriptions renewing in the next 90 days."""
-    todays = _todays(_clients(client_ids))
+    todays = _todays(_clients(client_ids), at)
     licences = _licences(client_ids)
     result: Result = dict.fromkeys(client_ids)
     for cid in client_ids:

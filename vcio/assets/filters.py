@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import django_filters
+from django.core.validators import RegexValidator
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -57,6 +58,7 @@ class _ClientDepartmentsMixin:
     def __init__(self, *args, client: Client | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.today = client_today(client.time_zone) if client else timezone.localdate()
+        self.one_client = client is not None
         if client is not None:
             self.filters["department"].queryset = Department.objects.filter(client=client)
 
@@ -85,11 +87,36 @@ class AssetFilter(_ClientDepartmentsMixin, django_filters.FilterSet):
         label="OS support",
         empty_label="Any OS support",
     )
+    replace = django_filters.CharFilter(
+        method="filter_replace",
+        label="Replacement due in",
+        help_text="A fiscal quarter, e.g. FY2027 Q2 (overdue devices count in the current one)",
+        validators=[
+            RegexValidator(
+                services.QUARTER_LABEL,
+                "Give a fiscal quarter such as FY2027 Q2 (or FY2027-Q2).",
+            )
+        ],
+    )
     client = client_filter()
 
     class Meta:
         model = Asset
-        fields = ["q", "kind", "status", "department", "warranty", "os_status", "client"]
+        fields = [
+            "q",
+            "kind",
+            "status",
+            "department",
+            "warranty",
+            "os_status",
+            "replace",
+            "client",
+        ]
+
+    def filter_replace(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # The page's client's today when it shows one client, each client's own otherwise.
+        on = self.today if self.one_client else None
+        return queryset.filter(pk__in=services.replacement_quarter_ids(queryset, value, on))
 
     def filter_warranty(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(services.warranty_status_q(value, self.today))

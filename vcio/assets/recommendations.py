@@ -87,7 +87,9 @@ def _quarter_draft(client: dict[str, Any], q: QuarterForecast, index: int) -> Re
         category="lifecycle",
         source_app="assets",
         risk=risk,
-        evidence_url=reverse("assets:lifecycle", kwargs={"client": client["slug"]}),
+        # The devices in question: the asset list filtered to this quarter's replacements.
+        evidence_url=reverse("assets:asset_list", kwargs={"client": client["slug"]})
+        + f"?replace={q.label.replace(' ', '-')}",
         evidence={
             "quarter": q.label,
             "count": q.count,

@@ -36,6 +36,7 @@ from vcio.assets.models import Asset, AssetKind
 from vcio.assets.policies import Policy, policies_for
 from vcio.core.charts import bar_chart, compact_number
 from vcio.core.fiscal import next_quarters
+from vcio.core.numbers import format_number, round_float
 from vcio.core.registry import (
     Change,
     HealthComponent,
@@ -462,12 +463,12 @@ def _lifecycle_score(found: dict[str, int]) -> SubScore:
     verb = "is" if safe == 1 else "are"
     text = (
         f"{safe} of {_plural(total, 'asset')} in service {verb} in warranty and on a supported OS "
-        f"({score:.0f} %); {found['expired']} out of warranty, "
+        f"({format_number(score)} %); {found['expired']} out of warranty, "
         f"{found['unsupported']} on an OS out of support"
     )
     if found["undated"]:
         text += f"; {_plural(found['undated'], 'device has', 'devices have')} no warranty date"
-    return SubScore(round(score, 1), text + ".")
+    return SubScore(round_float(score, 1), text + ".")
 
 
 def register() -> None:

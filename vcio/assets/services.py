@@ -24,7 +24,7 @@ from vcio.assets.forecast import QuarterForecast, place
 from vcio.assets.lifecycle import AssetLifecycle, LifecycleSummary, client_today
 from vcio.assets.models import Asset, AssetKind, BillingPeriod, Licence
 from vcio.assets.policies import policies_for_clients
-from vcio.core.fiscal import next_quarters
+from vcio.core.fiscal import next_quarters, quarter_of
 from vcio.core.models import Client
 
 __all__ = ["AssetLifecycle", "LifecycleSummary", "client_today"]
@@ -115,6 +115,47 @@ def filter_os_status(qs: QuerySet[Asset], status: str, on: datetime.date) -> Que
     of ``qs``), whatever the number of assets.
     """
     return lifecycle.filter_by_os_status(qs, status, today=on)
+
+
+# A fiscal quarter as the asset list's "replace" filter takes it: "FY2027 Q2" or "FY2027-Q2".
+QUARTER_LABEL = r"^FY\d{4}[ -]Q[1-4]$"
+
+
+def replacement_quarter_ids(
+    qs: QuerySet[Asset], label: str, on: datetime.date | None = None
+) -> list[int]:
+    """Ids of the assets of ``qs`` the replacement forecast places in fiscal quarter
+    ``label`` ("FY2027 Q2" or "FY2027-Q2") of their own client's fiscal year.
+
+    The forecast's rule: in-use and spare assets by their replacement date, overdue
+    ones in the current quarter. Three queries (assets, EOL rules, policies)
+    whatever the number of assets or clients.
+    """
+    wanted = label.replace("-", " ")
+    rows = list(
+        qs.filter(status__in=lifecycle.ASSESSED_STATUSES).values(
+            "name",
+            *lifecycle.ASSET_FIELDS,
+            "client_id",
+            "client__currency",
+            "client__time_zone",
+            "client__fiscal_year_start_month",
+        )
+    )
+    if not rows:
+        return []
+    rules = load_rules()
+    policies = policies_for_clients({r["client_id"]: r["client__currency"] for r in rows})
+    ids = []
+    for row in rows:
+        today = on or client_today(row["client__time_zone"])
+        due = lifecycle.assess_asset(row, rules, policies[row["client_id"]], today).due
+        if due is None:
+            continue
+        quarter = quarter_of(max(due, today), row["client__fiscal_year_start_month"])
+        if quarter.label == wanted:
+            ids.append(row["id"])
+    return ids
 
 
 def summary(client: Client, on: datetime.date | None = None) -> LifecycleSummary:

@@ -1,11 +1,14 @@
-"""The asset app's sections of the client pages."""
+"""The asset app's sections of the client pages, under one "Inventory" entry of the bar."""
 
 from __future__ import annotations
 
-from vcio.core.registry import ClientTab, client_tabs
+from vcio.core.registry import ClientTab, ClientTabGroup, client_tab_groups, client_tabs
+
+GROUP = ClientTabGroup("inventory", "Inventory", order=30)
 
 
 def register() -> None:
-    client_tabs.register(ClientTab("assets", "Assets", "assets:asset_list", order=30))
-    client_tabs.register(ClientTab("lifecycle", "Lifecycle", "assets:lifecycle", order=35))
-    client_tabs.register(ClientTab("licences", "Licences", "assets:licence_list", order=40))
+    client_tab_groups.register(GROUP)
+    client_tabs.register(ClientTab("assets", "Assets", "assets:asset_list", 30, GROUP.key))
+    client_tabs.register(ClientTab("lifecycle", "Lifecycle", "assets:lifecycle", 35, GROUP.key))
+    client_tabs.register(ClientTab("licences", "Licences", "assets:licence_list", 40, GROUP.key))

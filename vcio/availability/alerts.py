@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from vcio.availability.models.alerts import AlertChannel, AlertDelivery
 from vcio.availability.models.monitors import Outage
+from vcio.core.links import absolute_url
 from vcio.core.registry import PeriodicJob, periodic_jobs
 
 log = logging.getLogger("vcio.availability.alerts")
@@ -371,7 +372,7 @@ def local_time(at: datetime, zone: str) -> str:
 
 
 def service_url(service) -> str:
-    """The service page's path ("" if there is no such page), absolute with VCIO_BASE_URL."""
+    """The service page's full address ("" if there is no such page), from VCIO_BASE_URL."""
     kwargs = {"client": service.client.slug, "pk": service.pk}
     try:
         path = reverse("availability:service_detail", kwargs=kwargs)
@@ -380,7 +381,7 @@ def service_url(service) -> str:
     except ImportError:  # a broken URLconf must not silence the alert
         log.exception("reversing availability:service_detail for an alert")
         return ""
-    return getattr(settings, "VCIO_BASE_URL", "").rstrip("/") + path
+    return absolute_url(path)
 
 
 def sla_line(service, now: datetime | None = None) -> str:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from vcio.availability import sla
 from vcio.availability.models import BusinessService
 from vcio.core.fiscal import add_months, quarter_of
+from vcio.core.numbers import round_float
 from vcio.core.registry import (
     Change,
     HealthComponent,
@@ -330,7 +331,7 @@ def health(client_ids: list[int], today: datetime.date | None = None) -> dict[in
             continue
         weight = sum(s.criticality for s, _ in measured)
         score = sum(s.criticality * service_score(r) for s, r in measured) / weight
-        result[client_id] = SubScore(round(score, 1), _explain(measured))
+        result[client_id] = SubScore(round_float(score, 1), _explain(measured))
     return result
 
 

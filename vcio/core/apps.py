@@ -9,7 +9,14 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # core registers its own contributions exactly as other apps do.
-        from vcio.core import demo, figures, importing, jobs, tabs
+        from vcio.core import (
+            demo,
+            figures,
+            importing,
+            jobs,
+            links,  # noqa: F401 - registers its `check --deploy` warning
+            tabs,
+        )
 
         figures.register()
         importing.register()

@@ -28,6 +28,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.utils.safestring import SafeString, mark_safe
 
+from vcio.core.numbers import format_number
+
 Number = int | float | Decimal
 Formatter = Callable[[float], str]
 
@@ -56,11 +58,15 @@ def compact_number(value: float) -> str:
     for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
         if value >= limit:
             scaled = value / limit
-            text = f"{scaled:.1f}".rstrip("0").rstrip(".") if scaled < 100 else f"{scaled:.0f}"
+            text = (
+                format_number(scaled, 1, grouping=False).rstrip("0").rstrip(".")
+                if scaled < 100
+                else format_number(scaled, 0, grouping=False)
+            )
             return f"{sign}{text}{suffix}"
     if value == int(value):
         return f"{sign}{int(value)}"
-    return f"{sign}{value:.1f}"
+    return f"{sign}{format_number(value, 1, grouping=False)}"
 
 
 def nice_ceiling(value: float, ticks: int = 4, integer: bool = False) -> tuple[float, float]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Count
 
 from vcio.core.models import Contact, Department, Membership
@@ -20,15 +22,21 @@ def _count_by_client(queryset, client_ids: list[int]) -> dict[int, Number | None
     return counts
 
 
-def departments(client_ids: list[int]) -> dict[int, Number | None]:
+# Departments, contacts and memberships keep no history: ``at`` cannot change
+# their counts, which are the records as they stand.
+
+
+def departments(client_ids: list[int], at: datetime.date | None = None) -> dict[int, Number | None]:
     return _count_by_client(Department.objects.all(), client_ids)
 
 
-def contacts(client_ids: list[int]) -> dict[int, Number | None]:
+def contacts(client_ids: list[int], at: datetime.date | None = None) -> dict[int, Number | None]:
     return _count_by_client(Contact.objects.all(), client_ids)
 
 
-def users_with_access(client_ids: list[int]) -> dict[int, Number | None]:
+def users_with_access(
+    client_ids: list[int], at: datetime.date | None = None
+) -> dict[int, Number | None]:
     """Logins that reach the client through a membership of their own.
 
     Practice owners and admins reach every client and are not counted.

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from vcio.core import links
 from vcio.core.models import ApiToken, Client, Contact, Department, Membership
 from vcio.core.roles import PRACTICE_WIDE_ROLES, Perm, Role
 
@@ -198,8 +199,9 @@ def send_invitation(request, user, client: Client) -> None:
         "client": client,
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
-        "protocol": "https" if request.is_secure() else "http",
-        "domain": request.get_host(),
+        # The configured address (behind a proxy the request's host may be internal).
+        "protocol": base[0] if (base := links.protocol_and_domain()) else request.scheme,
+        "domain": base[1] if base else request.get_host(),
         "inviter": request.user.get_full_name() or request.user.get_username(),
     }
     PasswordResetForm().send_mail(

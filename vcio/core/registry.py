@@ -20,16 +20,22 @@ MONEY = "money"
 
 @dataclass(frozen=True)
 class Figure:
-    """A named figure computed for many clients at once.
+    """A named figure computed for many clients at once, as of a day.
 
-    ``compute`` takes client ids and returns ``{client_id: value}`` (a
-    missing id or ``None`` means "no data"), so a page showing a figure for
-    500 clients still runs a fixed number of queries.
+    ``compute(client_ids, at)`` returns ``{client_id: value}`` (a missing id
+    or ``None`` means "no data"), so a page showing a figure for 500 clients
+    still runs a fixed number of queries. ``at`` is a date: the figure as of
+    the end of that day in each client's time zone (``None``: each client's
+    own today). A review stores its figures as of the review's day, so a
+    past review keeps what was true then, recomputable from the rows kept.
+    Whatever depends on a date (a warranty's end, an SLA quarter, spend)
+    reads it as of ``at``; counts of records kept without a history (devices,
+    contacts) count the records as they are.
     """
 
     key: str
     label: str
-    compute: Callable[[list[int]], dict[int, Number | None]]
+    compute: Callable[[list[int], Any], dict[int, Number | None]]
     # "%" for shares, MONEY for amounts in the client's currency, else a count's unit.
     unit: str = ""
     better: Literal["higher", "lower", "neither"] = "neither"
@@ -37,6 +43,9 @@ class Figure:
     app: str = ""
     # Shown as a column of the practice dashboard and the client list.
     summary: bool = False
+    # "month" or "quarter" when the figure covers the client's current calendar month or
+    # fiscal quarter so far: pages name that period ("FY2027 Q2 so far") beside it.
+    period: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,12 +77,28 @@ class PeriodicJob:
 class ClientTab:
     """A section of the client pages (a tab under the client's name).
 
-    ``url_name`` is reversed with the client's slug as ``client``.
+    ``url_name`` is reversed with the client's slug as ``client``. ``group``
+    names a ``ClientTabGroup``: the bar shows the group once (a menu of its
+    tabs) so sixteen sections still fit one line; "" stands alone.
     """
 
     key: str
     label: str
     url_name: str
+    order: int = 100
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class ClientTabGroup:
+    """A place in the client tab bar shared by related tabs (Strategy, Inventory...).
+
+    ``order`` places the group among the bar's entries; its tabs keep their
+    own order inside it.
+    """
+
+    key: str
+    label: str
     order: int = 100
 
 
@@ -128,20 +153,23 @@ figures = Registry("figure")
 demo_loaders = Registry("demo loader")
 periodic_jobs = Registry("periodic job")
 client_tabs = Registry("client tab")
+client_tab_groups = Registry("client tab group")
 worker_services = Registry("worker service")
 
 
 def compute_figures(
-    client_ids: Iterable[int], keys: Iterable[str] | None = None
+    client_ids: Iterable[int], keys: Iterable[str] | None = None, at: Any = None
 ) -> dict[str, dict[int, Number | None]]:
-    """Every registered figure (or those named) for the given clients.
+    """Every registered figure (or those named) for the given clients, as of ``at``.
 
     Returns ``{figure_key: {client_id: value}}``; one call per figure, so the
     number of queries grows with the number of figures, not of clients.
+    ``at`` (a date) is the day the figures are as of; ``None`` is each
+    client's own today.
     """
     ids = list(client_ids)
     chosen = [figures.get(k) for k in keys] if keys is not None else list(figures)
-    return {fig.key: fig.compute(ids) for fig in chosen}
+    return {fig.key: fig.compute(ids, at) for fig in chosen}
 
 
 def summary_figures() -> list[Figure]:

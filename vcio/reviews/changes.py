@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from vcio.core.numbers import format_number
 from vcio.core.registry import Change, ReviewPeriod, report_sections
 
 FIGURES_SECTION = "figures"
@@ -28,7 +29,8 @@ def _number(value: Any) -> Decimal | None:
 
 def format_value(value: Decimal, unit: str) -> str:
     """A figure as a leader reads it: "97.5 %", "12", "4,200 USD"."""
-    text = f"{value:,.1f}" if value != value.to_integral_value() else f"{value:,.0f}"
+    places = 0 if value == value.to_integral_value() else 1
+    text = format_number(value, places)
     if unit == "%":
         return f"{text} %"
     if unit and unit != "money":

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from vcio.core.models import Client
+from vcio.core.numbers import format_number, round_float
 from vcio.core.registry import DashboardPanel, dashboard_panels
 from vcio.reviews import cadence
 from vcio.reviews.health import health_of
@@ -62,7 +63,7 @@ def sparkline(scores: list[float]) -> SafeString:
         f"{i * step:.1f},{SPARK_HEIGHT - max(0.0, min(100.0, s)) / 100 * SPARK_HEIGHT:.1f}"
         for i, s in enumerate(scores)
     )
-    described = ", ".join(f"{s:.0f}" for s in scores)
+    described = ", ".join(format_number(s) for s in scores)
     # Only numbers formatted above go into the markup, so it is safe as it is.
     return mark_safe(  # noqa: S308
         f'<svg class="spark" width="{SPARK_WIDTH}" height="{SPARK_HEIGHT}" '
@@ -77,7 +78,7 @@ def trend_arrow(scores: list[float]) -> dict[str, Any]:
     """The change of the last finalised score from the one before: arrow, delta and class."""
     if len(scores) < 2:
         return {"arrow": "", "delta": None, "css": ""}
-    delta = round(scores[-1] - scores[-2], 1)
+    delta = round_float(scores[-1] - scores[-2], 1)
     if delta > 0:
         return {"arrow": "▲", "delta": delta, "css": "better"}
     if delta < 0:

@@ -53,7 +53,9 @@ def apply_budget(decision: Decision, user: Any, label: str) -> str:
 def apply_initiative(decision: Decision, user: Any) -> str:
     initiative = decision.initiative
     before = audit.snapshot(initiative)
-    initiative_services.transition(initiative, DECISION_STATUS[decision.kind], user)
+    initiative_services.transition(
+        initiative, DECISION_STATUS[decision.kind], user, decided_by=decision.decision_maker
+    )
     audit.record_update(user, initiative, before)
     return f"“{initiative.title}” is now {initiative.get_status_display().lower()}."
 

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
+
 from vcio.core.registry import Figure, Number, figures
 from vcio.reviews.health import health_of
 
 
-def health_score(client_ids: list[int]) -> dict[int, Number | None]:
-    """Each client's health score now (0–100, 100 healthy); None when no part has data.
+def health_score(
+    client_ids: list[int], at: datetime.date | None = None
+) -> dict[int, Number | None]:
+    """Each client's health score as of ``at`` (0–100, 100 healthy); None when no part has data.
 
     One call to ``health_of``: the queries are fixed by the number of
     registered health components, not by the number of clients.
     """
-    return {cid: found["score"] for cid, found in health_of(client_ids).items()}
+    return {cid: found["score"] for cid, found in health_of(client_ids, at).items()}
 
 
 HEALTH = Figure(

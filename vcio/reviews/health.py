@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from vcio.core.numbers import round_float
 from vcio.core.registry import SubScore, health_components
 
 
@@ -30,7 +31,7 @@ def composite(parts: list[dict[str, Any]]) -> float | None:
     total = sum(p["weight"] for p in scored)
     if not total:
         return None
-    return round(sum(p["score"] * p["weight"] for p in scored) / total, 1)
+    return round_float(sum(p["score"] * p["weight"] for p in scored) / total, 1)
 
 
 def health_of(client_ids: Iterable[int], today: Any = None) -> dict[int, dict[str, Any]]:
@@ -48,7 +49,7 @@ def health_of(client_ids: Iterable[int], today: Any = None) -> dict[int, dict[st
         parts = []
         for component, values in computed:
             sub: SubScore | None = values.get(cid)
-            score = None if sub is None or sub.score is None else round(float(sub.score), 1)
+            score = None if sub is None or sub.score is None else round_float(sub.score, 1)
             parts.append(
                 {
                     "key": component.key,

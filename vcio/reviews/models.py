@@ -109,6 +109,10 @@ class Review(ClientScopedModel):
     snapshot = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
     report_html = models.TextField(blank=True)
     health_score = models.FloatField(null=True, blank=True)
+    # The day the stored figures are as of; before period_end for an interim review.
+    as_of = models.DateField(
+        "figures as of", null=True, blank=True, help_text="Set when the review is finalised."
+    )
     finalised_at = models.DateTimeField(null=True, blank=True)
     finalised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -135,7 +139,22 @@ class Review(ClientScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.period_label}"
+        interim = " (interim)" if self.is_interim else ""
+        return f"{self.get_kind_display()} {self.period_label}{interim}"
+
+    @property
+    def is_interim(self) -> bool:
+        """Finalised before its period ended: it covers only the days up to ``as_of``."""
+        return bool(self.is_final and self.as_of and self.as_of < self.period_end)
+
+    @property
+    def interim_text(self) -> str:
+        """ "Interim review: covers 1 Oct – 2 Dec 2026 of a period that ends 31 Dec 2026." """
+        from vcio.reviews.snapshot import interim_text
+
+        return (
+            interim_text(self.period_start, self.as_of, self.period_end) if self.is_interim else ""
+        )
 
     @property
     def period_label(self) -> str:
@@ -228,6 +247,15 @@ class Decision(ClientScopedModel):
             raise ValidationError({"initiative": "Choose the initiative this decision is about."})
         if self.initiative_id and self.initiative.client_id != self.client_id:
             raise ValidationError({"initiative": "This initiative belongs to another client."})
+        if self.kind == DecisionKind.APPROVE and not self.decision_maker.strip():
+            # The initiative shows who approved it: the person at the client who took
+            # the decision, never the consultant who happened to record it.
+            raise ValidationError(
+                {
+                    "decision_maker": f"Name who at {self.client.name} approved it, e.g. "
+                    "“Victor Okafor (CFO)”: the initiative shows it."
+                }
+            )
         caps = [
             self.capex_per_year,
             self.opex_per_year,

@@ -13,11 +13,11 @@ import datetime
 import logging
 from collections import defaultdict
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 
+from vcio.core.links import absolute_url
 from vcio.core.models import Client, Membership
 from vcio.core.registry import PeriodicJob, periodic_jobs
 from vcio.core.roles import Role
@@ -83,12 +83,12 @@ def due_soon(
 
 
 def review_link(client: Client) -> str:
-    """The address of the client's reviews (the client's page until the reviews pages exist)."""
+    """The full address of the client's reviews (an e-mail is read away from vcio)."""
     try:
         path = reverse("reviews:review_list", kwargs={"client": client.slug})
     except NoReverseMatch:
         path = client.get_absolute_url()
-    return f"{settings.VCIO_BASE_URL.rstrip('/')}{path}"
+    return absolute_url(path)
 
 
 def message_for(client: Client, due: cadence.DueReview, to: list[str]) -> EmailMessage:

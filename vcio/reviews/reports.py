@@ -135,17 +135,37 @@ def agenda_rows(items: list[dict[str, Any]], today: Any) -> list[dict[str, Any]]
     ]
 
 
+def interim_of(period: dict[str, Any]) -> str:
+    """The snapshot's interim line ("" for a review over its whole period)."""
+    if "interim" in period:
+        return period["interim"]
+    try:  # a snapshot stored before interim reviews were named
+        start, today, end = (
+            datetime.date.fromisoformat(str(period[k])[:10]) for k in ("start", "today", "end")
+        )
+    except (KeyError, ValueError):
+        return ""
+    from vcio.reviews.snapshot import interim_text
+
+    return interim_text(start, today, end)
+
+
 def report_context(review: Review, snap: dict[str, Any]) -> dict[str, Any]:
     health = snap.get("health", {})
     changes = snap.get("changes", [])
     period = snap.get("period", {})
+    interim = interim_of(period)
+    # The running header of every printed page names an interim review as such.
+    page_head = f"{snap['client']['name']} · Interim review" if interim else snap["client"]["name"]
     return {
         "review": review,
         "snap": snap,
         "client_name": snap["client"]["name"],
         "practice_name": settings.PRACTICE_NAME,
         "css_practice": css_string(settings.PRACTICE_NAME),
-        "css_client": css_string(snap["client"]["name"]),
+        "css_client": css_string(page_head),
+        "interim": interim,
+        "as_of": day_text(period.get("today")),
         "logo": logo_data_uri(),
         "title": f"{review.get_kind_display()} — {snap['period']['label']}",
         "health": health,
@@ -176,9 +196,11 @@ def render_report(review: Review, snap: dict[str, Any] | None = None) -> str:
 
 def pdf_bytes(html: str) -> bytes:
     """The report printed by WeasyPrint: page numbers, practice and client on every page."""
-    from weasyprint import HTML  # imported late: it loads Pango, only needed for PDFs
+    from weasyprint import CSS, HTML  # imported late: it loads Pango, only needed for PDFs
 
-    return HTML(string=html, base_url=str(DEFAULT_LOGO.parent)).write_pdf()
+    # The print rules again, after the document's own: a stored report prints with today's.
+    print_rules = CSS(string=render_to_string("reviews/_print.css"))
+    return HTML(string=html, base_url=str(DEFAULT_LOGO.parent)).write_pdf(stylesheets=[print_rules])
 
 
 def report_of(review: Review) -> str:

@@ -110,10 +110,25 @@ def guard_editable(review: Review) -> None:
         )
 
 
+def review_day(review: Review, today: datetime.date | None = None) -> datetime.date:
+    """The day a review's figures are as of: its meeting day, once that day has come.
+
+    ``today`` (the demo replaying the past, a test) wins. A review finalised a
+    few days after its meeting shows the situation discussed at the meeting;
+    a meeting still ahead cannot be reported on yet, so today is used.
+    """
+    if today is not None:
+        return today
+    now = client_today(review.client)
+    if review.meeting_date and review.meeting_date < now:
+        return review.meeting_date
+    return now
+
+
 def period_of(review: Review, today: datetime.date | None = None) -> ReviewPeriod:
-    """What the review covers, and when the review after it is due."""
+    """What the review covers as of its day, and when the review after it is due."""
     client = review.client
-    today = today or client_today(client)
+    today = review_day(review, today)
     after = (review.meeting_date or today) + datetime.timedelta(days=1)
     following = cadence.next_due(
         cadence.cadences_for([client])[client.pk], client.fiscal_year_start_month, after
@@ -246,6 +261,7 @@ def finalise(review: Review, user: Any, today: datetime.date | None = None) -> R
         data = report_snapshot(locked, today)
         locked.snapshot = data
         locked.health_score = data["health"]["score"]
+        locked.as_of = datetime.date.fromisoformat(data["period"]["today"])
         locked.status = ReviewStatus.FINALISED
         locked.finalised_at = timezone.now()
         locked.finalised_by = user

@@ -39,6 +39,26 @@ def period_label(kind: str, start: datetime.date, end: datetime.date, fiscal_mon
     return f"{start:%d %b %Y} – {end:%d %b %Y}"
 
 
+def short_day(day: datetime.date, with_year: bool = True) -> str:
+    """ "2 Dec 2026" (or "2 Dec"), as a leader reads a day."""
+    return f"{day.day} {day:%b}" + (f" {day.year}" if with_year else "")
+
+
+def interim_text(start: datetime.date, as_of: datetime.date, end: datetime.date) -> str:
+    """What an interim review says on every page: the days it covers of a longer period.
+
+    "Interim review: covers 1 Oct – 2 Dec 2026 of a period that ends 31 Dec 2026."
+    ``""`` when the review's day is not before the end of its period.
+    """
+    if as_of >= end:
+        return ""
+    covered_to = max(as_of, start)
+    return (
+        f"Interim review: covers {short_day(start, start.year != covered_to.year)} – "
+        f"{short_day(covered_to)} of a period that ends {short_day(end)}."
+    )
+
+
 def sections_for(kind: str) -> list:
     """The report sections a review of ``kind`` holds, in report order."""
     return sorted((s for s in report_sections if kind in s.kinds), key=lambda s: (s.order, s.key))
@@ -50,10 +70,11 @@ def take(client: Client, period: ReviewPeriod) -> dict[str, Any]:
     The number of queries is fixed by the number of registered figures,
     components and sections, never by the amount of data behind them.
     """
-    # The live health figure is left out: the snapshot keeps the health score as
-    # of the review's day below, and what_changed compares that one.
+    # Every figure is as of the review's day (``period.today``), not of the moment
+    # the button is pressed. The health figure is left out: the snapshot keeps
+    # the health score with its parts below, and what_changed compares that one.
     chosen = [f for f in figures if f.key != HEALTH_FIGURE]
-    values = compute_figures([client.pk], [f.key for f in chosen])
+    values = compute_figures([client.pk], [f.key for f in chosen], at=period.today)
     figs = {
         f.key: {
             "label": f.label,
@@ -75,6 +96,8 @@ def take(client: Client, period: ReviewPeriod) -> dict[str, Any]:
                 "end": period.end,
                 "today": period.today,
                 "next_review": period.next_review,
+                # Taken before the period ends: an interim review, and it says so.
+                "interim": interim_text(period.start, period.today, period.end),
                 "label": period_label(
                     period.kind, period.start, period.end, client.fiscal_year_start_month
                 ),

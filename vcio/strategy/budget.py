@@ -130,8 +130,13 @@ def build_budget(
     first_year: int | None = None,
     years: int = 2,
     today: datetime.date | None = None,
+    spent_by: datetime.date | None = None,
 ) -> Budget:
-    """The budget of ``years`` fiscal years; a fixed number of queries whatever the data."""
+    """The budget of ``years`` fiscal years; a fixed number of queries whatever the data.
+
+    ``spent_by`` leaves out spend dated after that day: a review as of its
+    day counts only what had been spent by then.
+    """
     today = today or timezone.localdate()
     quarters = budget_quarters(client, first_year, years, today)
     month = client.fiscal_year_start_month
@@ -143,7 +148,7 @@ def build_budget(
         lines[i].committed = sum(
             (c.annual / 4 for c in costs if c.until is None or c.until >= q.start), ZERO
         )
-    actual = _actuals(client, quarters, lines, month)
+    actual = _actuals(client, quarters, lines, month, spent_by)
     years_out: dict[int, BudgetLine] = {}
     for q, line in zip(quarters, lines, strict=True):
         years_out.setdefault(q.fiscal_year, BudgetLine(f"FY{q.fiscal_year}")).add(line)
@@ -205,16 +210,21 @@ def _planned(
 
 
 def _actuals(
-    client: Client, quarters: list[FiscalQuarter], lines: list[BudgetLine], month: int
+    client: Client,
+    quarters: list[FiscalQuarter],
+    lines: list[BudgetLine],
+    month: int,
+    spent_by: datetime.date | None = None,
 ) -> dict[int, Decimal]:
     """Adds recorded spend to ``lines``; returns each initiative's actual total. One query."""
     per_initiative: dict[int, Decimal] = defaultdict(lambda: ZERO)
     index = {q.start: i for i, q in enumerate(quarters)}
+    last = min(quarters[-1].end, spent_by) if spent_by else quarters[-1].end
     rows = (
         SpendEntry.objects.filter(
             initiative__client=client,
             date__gte=quarters[0].start,
-            date__lte=quarters[-1].end,
+            date__lte=last,
         )
         .values_list("initiative_id", "date", "kind")
         .annotate(total=Sum("amount"))

@@ -419,6 +419,13 @@ def _approved_at(start: FiscalQuarter, today: datetime.date) -> datetime.datetim
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
 
 
+def _approver_name(contact: Contact | None) -> str:
+    """How the client's decision maker is named on what they approved: "Ann Lee (CEO)"."""
+    if contact is None:
+        return ""
+    return f"{contact} ({contact.title})" if contact.title else str(contact)
+
+
 def _load_initiatives(
     client: Client, goals: list[BusinessGoal], today: datetime.date, approver: Any
 ) -> dict[str, Initiative]:
@@ -453,6 +460,7 @@ def _load_initiatives(
                 "percent_complete": pct,
                 "owner": owner if decided else None,
                 "approved_by": approver if decided else None,
+                "approved_by_name": _approver_name(owner) if decided else "",
                 "approved_at": _approved_at(start, today) if decided and start else None,
             },
         )
@@ -522,7 +530,8 @@ def _load_roadmap(client: Client, user: Any, today: datetime.date) -> str:
         effort_per_quarter=Decimal(effort),
     )
     base = save_scenario(client, BASE_PLAN, settings, user, today)
-    apply_scenario(base, user)
+    # The demo's first plan is the one agreed with the client: agreed work follows it.
+    apply_scenario(base, user, move_agreed=True)
     if client.slug == "acme":
         save_scenario(
             client, f"{BASE_PLAN} (budget +20 %)", settings.scaled(Decimal("1.2")), user, today

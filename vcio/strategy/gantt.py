@@ -63,7 +63,8 @@ def gantt(
     height = HEAD_H + ROW_H * max(1, len(bars)) + 8
     desc = f"{len(bars)} initiatives from {quarters[0].label} to {quarters[-1].label}."
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="gantt" viewBox="0 0 {width} {height}" '
+        f'role="img" '
         f'aria-labelledby="gantt-t gantt-d" style="width:100%;height:auto" '
         f'font-family="{escape(FONT)}">',
         f'<title id="gantt-t">{escape(title)}</title><desc id="gantt-d">{escape(desc)}</desc>',

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -43,12 +44,90 @@ def current_value(kpi: Kpi, figure_values: FigureValues) -> Decimal | None:
     return _decimal(figure_values.get(kpi.figure_key, {}).get(kpi.goal.client_id))
 
 
+# A goal without a target date is expected to be half way there.
+EXPECTED_WITHOUT_DATE = 0.5
+
+
+def share_of_way(value: float | Decimal | None, baseline, target) -> float | None:
+    """Signed share of the way from baseline to target (0 at the baseline, 1 at the
+    target, below 0 when the value moved away from the target); ``None`` without all
+    three or when baseline equals target. Not clamped: callers need to see "worse"."""
+    if value is None or baseline is None or target is None or target == baseline:
+        return None
+    return (float(value) - float(baseline)) / (float(target) - float(baseline))
+
+
+def clamp_share(share: float | None) -> float | None:
+    return None if share is None else max(0.0, min(1.0, share))
+
+
 def progress(kpi: Kpi, value: Decimal | None) -> float | None:
     """Share (0–1) of the way from baseline to target; ``None`` without all three."""
-    if value is None or kpi.baseline is None or kpi.target is None or kpi.target == kpi.baseline:
-        return None
-    share = float((value - kpi.baseline) / (kpi.target - kpi.baseline))
-    return max(0.0, min(1.0, share))
+    return clamp_share(share_of_way(value, kpi.baseline, kpi.target))
+
+
+def expected_progress(
+    start: datetime.date, target_date: datetime.date | None, today: datetime.date
+) -> float:
+    """Share (0–1) of the way a goal's KPIs should have come by ``today``.
+
+    A goal's time line runs from the day it was set (its creation) to its target
+    date, and progress is expected to be linear along it; one half when the goal
+    has no target date, all of it once the date has passed.
+    """
+    if target_date is None:
+        return EXPECTED_WITHOUT_DATE
+    if target_date <= start:
+        return 1.0
+    return max(0.0, min(1.0, (today - start).days / (target_date - start).days))
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a KPI stands on its goal's time line."""
+
+    progress: float | None  # 0–1 of the way from baseline to target
+    expected: float  # 0–1 of the way it should have come by now
+    on_track: bool | None  # None when progress cannot be measured
+    why: str  # why it is off track, in words; "" otherwise
+
+
+def _number_text(value: float, unit: str) -> str:
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{text} {unit}".strip()
+
+
+def standing(
+    value: float | Decimal | None,
+    baseline,
+    target,
+    unit: str,
+    start: datetime.date,
+    target_date: datetime.date | None,
+    today: datetime.date,
+) -> Standing:
+    """Is a KPI on track? The rule: **off track when it is worse than its baseline**
+    (moving away from the target, whatever the time line says) **or behind the time
+    line** (less of the way done than the time passed since the goal was set,
+    toward its target date, asks for). A value at its baseline on the day the goal
+    is set is on track; one that has reached its target is on track for good.
+    """
+    expected = expected_progress(start, target_date, today)
+    share = share_of_way(value, baseline, target)
+    if share is None:
+        return Standing(None, expected, None, "")
+    done = clamp_share(share)
+    if share < 0:
+        why = (
+            f"moving away from the target: {_number_text(float(value), unit)} against a "
+            f"baseline of {_number_text(float(baseline), unit)} and a target of "
+            f"{_number_text(float(target), unit)}"
+        )
+        return Standing(done, expected, False, why)
+    if done < expected - 1e-9:
+        why = f"behind: {round(100 * done)} % of the way, {round(100 * expected)} % expected by now"
+        return Standing(done, expected, False, why)
+    return Standing(done, expected, True, "")
 
 
 def bound_kpis(client_ids: Iterable[int]) -> list[Kpi]:
@@ -64,11 +143,13 @@ def refresh_kpis(client_ids: Iterable[int], today: datetime.date | None = None) 
     the same day overwrites that day's value (one value per KPI a day).
     """
     ids = list(client_ids)
-    today = today or timezone.localdate()
+    # A day given (the demo replaying the past) computes the figures as of it;
+    # otherwise each client's own today.
+    at, today = today, today or timezone.localdate()
     kpis = bound_kpis(ids)
     if not kpis:
         return 0
-    values = compute_figures(ids, sorted({k.figure_key for k in kpis}))
+    values = compute_figures(ids, sorted({k.figure_key for k in kpis}), at=at)
     rows = []
     for kpi in kpis:
         value = current_value(kpi, values)

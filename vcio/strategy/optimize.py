@@ -28,11 +28,13 @@ import numpy as np
 from scipy.optimize import LinearConstraint, OptimizeResult, milp
 from scipy.sparse import coo_array
 
+from vcio.core.templatetags.vcio_format import format_money
 from vcio.strategy.optimize_explain import (
     Ledger,
     PlanError,
     diagnose,
     explain,
+    num,
     validate,
     validate_forced,
 )
@@ -77,6 +79,8 @@ class Caps:
     effort_per_quarter: Sequence[Number | None] | None = None
     # Fiscal year of each quarter (e.g. 2027, or 0, 1, ...); default quarter // 4.
     year_of_quarter: Sequence[int] | None = None
+    # ISO code the money is in ("USD"): explanations print amounts with its symbol.
+    currency: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,9 @@ class Plan:
     method: str = "milp"
     mip_gap: float | None = None
     solve_s: float = 0.0
+    # False when the plan breaks a rule: a greedy pass that could not place a
+    # mandatory or locked item. Such a plan is never compared with another.
+    feasible: bool = True
 
     @property
     def scheduled(self) -> dict[Hashable, int]:
@@ -130,6 +137,7 @@ class Problem:
         self.score = [float(it.score) for it in self.items]
         self.dur = [int(it.duration_quarters) for it in self.items]
         self.year_of_quarter = list(caps.year_of_quarter or [q // 4 for q in range(horizon)])
+        self.currency = caps.currency
         validate(self, caps)
         self.reqs = [[self.index[r] for r in it.requires] for it in self.items]
         self.caps_q = {
@@ -161,6 +169,14 @@ class Problem:
 
     def name(self, i: int) -> str:
         return f"'{self.items[i].title}'"
+
+    def amount(self, kind: str, value: float) -> str:
+        """``value`` of resource ``kind`` as a client reads it: money with its currency
+        ("$50,000", cents only when there are some), effort in person-days."""
+        if kind == "effort":
+            return f"{num(value)} person-days"
+        cents = 0 if abs(value - round(value)) < 1e-9 else 2
+        return format_money(value, self.currency, cents) if self.currency else num(value)
 
     def year_label(self, year: int) -> str:
         return f"FY{year}" if year >= 1000 else f"year {year + 1}"
@@ -218,6 +234,11 @@ def optimize(
         raise PlanError(_infeasible(p))
     floor = _greedy_plan(p, optimal=False)
     if res.x is None:  # time limit without an incumbent
+        if not floor.feasible:  # nothing that keeps the rules to offer
+            raise PlanError(
+                f"no plan found in {time_limit:g} s that keeps every mandatory and locked item "
+                f"({floor.status}); raise the caps or the time limit"
+            )
         return _replace(floor, f"HiGHS found no plan in {time_limit:g} s; {floor.status}", solve_s)
     starts = _settle(
         p, {i: q for (i, q), v in zip(cols, res.x[: len(cols)], strict=True) if v > 0.5}
@@ -227,7 +248,7 @@ def optimize(
     status = _proven(gap) if optimal else _unproven(res, time_limit)
     plan = _plan(p, starts, optimal, status, "milp")
     plan = _replace(plan, plan.status, solve_s, gap)
-    if floor.status == "greedy" and floor.total_score > plan.total_score + 1e-9:
+    if floor.feasible and floor.total_score > plan.total_score + 1e-9:
         # Within HiGHS's gap (or at its time limit) greedy can be ahead; a
         # proven bound still covers it, so ``optimal`` carries over.
         beaten = "plan within its gap" if optimal else "incumbent at the time limit"
@@ -257,9 +278,12 @@ def greedy(
 ) -> Plan:
     """Highest score first, each in its earliest feasible quarter.
 
-    Mandatory and locked items (and what they require) go first. ``optimal``
-    is always False; ``status`` says so, or names a mandatory item it could
-    not place (the plan then leaves that item out).
+    Mandatory and locked items (and what they require) go first, the one with
+    the earliest latest start first. ``optimal`` is always False; ``status``
+    says so. When a mandatory or locked item cannot be placed, the plan breaks
+    the rules: ``feasible`` is False, ``status`` names the item, and the plan
+    must not be compared with a feasible one (it may score higher only
+    because it left a mandatory item out).
     """
     return _greedy_plan(Problem(items, caps, horizon, labels), optimal=False)
 
@@ -270,9 +294,8 @@ def _greedy_plan(p: Problem, optimal: bool) -> Plan:
     status = "greedy"
     if failed:
         status = f"greedy: mandatory {p.name(failed[0])} could not be placed"
-    return _replace(
-        _plan(p, starts, optimal, status, "greedy"), status, time.perf_counter() - started
-    )
+    plan = _plan(p, starts, optimal, status, "greedy")
+    return replace(_replace(plan, status, time.perf_counter() - started), feasible=not failed)
 
 
 def greedy_starts(p: Problem, only: set[int] | None = None) -> tuple[dict[int, int], list[int]]:
@@ -290,13 +313,20 @@ def greedy_starts(p: Problem, only: set[int] | None = None) -> tuple[dict[int, i
             if j in pool:
                 dependents[j].append(i)
     forced = _forced_closure(p)
-    heap = [(i not in forced, -p.score[i], i) for i in pool if waiting[i] == 0]
+
+    # Forced items first, the tightest (earliest latest start) first, so a
+    # mandatory item free to go anywhere does not take the room of one due now.
+    def key(i: int) -> tuple[bool, int, float, int]:
+        last = p.window[i][-1] if i in forced and len(p.window[i]) else 0
+        return (i not in forced, last, -p.score[i], i)
+
+    heap = [key(i) for i in pool if waiting[i] == 0]
     heapq.heapify(heap)
     starts: dict[int, int] = {}
     groups: set[str] = set()
     failed: list[int] = []
     while heap:
-        _, _, i = heapq.heappop(heap)
+        *_, i = heapq.heappop(heap)
         group = p.items[i].group
         if all(j in starts for j in p.reqs[i]) and not (group and group in groups):
             q = next((q for q in p.window[i] if ledger.blocker(i, q, starts) is None), None)
@@ -310,7 +340,7 @@ def greedy_starts(p: Problem, only: set[int] | None = None) -> tuple[dict[int, i
         for k in dependents[i]:
             waiting[k] -= 1
             if waiting[k] == 0:
-                heapq.heappush(heap, (k not in forced, -p.score[k], k))
+                heapq.heappush(heap, key(k))
     return starts, failed
 
 

@@ -112,8 +112,12 @@ class Ledger:
         where = p.labels[row[1]] if row[0] == "quarter" else p.year_label(row[1])
         what = {"capex": "capex cap", "opex": "opex cap", "effort": "effort capacity"}[kind]
         verb = "adds" if kind == "opex" else "needs"
+        # Commas, not semicolons, inside the brackets: a reason over several quarters
+        # is joined with "; " and split back on it for display.
+        amount = num if kind == "effort" else lambda v: p.amount(kind, v)  # days: unit once
         text = (
-            f"{what} in {where} (cap {num(cap)}; planned {num(planned)}; this {verb} {num(need)})"
+            f"{what} in {where} (cap {p.amount(kind, cap)}, already planned "
+            f"{amount(planned)}, this {verb} {amount(need)})"
         )
         return Blocker(kind, text, row, cap, planned, need)
 
@@ -248,8 +252,11 @@ def diagnose(p: Problem, forced: list[int], starts: dict[int, int], failed: int)
         "mandatory item " + names[0] if len(names) == 1 else "mandatory items " + ", ".join(names)
     )
     verb = "needs" if len(names) == 1 else "need"
-    unit = {"capex": "capex", "opex": "opex", "effort": "person-days of effort"}[b.kind]
-    text = f"{subject} {verb} {num(total)} {unit} in {where} but the cap is {num(b.cap)}"
+    unit = {"capex": " capex", "opex": " opex", "effort": " of effort"}[b.kind]
+    text = (
+        f"{subject} {verb} {p.amount(b.kind, total)}{unit} in {where} "
+        f"but the cap is {p.amount(b.kind, b.cap)}"
+    )
     if len(p.window[failed]) > 1:
         text += f" (and {p.name(failed)} fits in no later quarter either)"
     return text

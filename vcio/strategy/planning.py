@@ -31,8 +31,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from vcio.core import audit
-from vcio.core.fiscal import FiscalQuarter, add_months, next_quarters, quarter_of
+from vcio.core.fiscal import FiscalQuarter, next_quarters, quarter_of
 from vcio.core.models import Client
+from vcio.strategy import applying
 from vcio.strategy.models import Initiative, InitiativeStatus, Scenario
 from vcio.strategy.optimize import Caps, Item, Plan, PlanError, greedy, optimize
 from vcio.strategy.scoring import score_all
@@ -245,10 +246,10 @@ def plan_input(client: Client, settings: PlanSettings, today: datetime.date) -> 
                 latest=None if row["status"] == S.IN_PROGRESS else _latest(row, quarters, duration),
             )
         )
-    return PlanInput(quarters, items, _caps(settings, quarters), rows, excluded)
+    return PlanInput(quarters, items, _caps(settings, quarters, client.currency), rows, excluded)
 
 
-def _caps(settings: PlanSettings, quarters: list[FiscalQuarter]) -> Caps:
+def _caps(settings: PlanSettings, quarters: list[FiscalQuarter], currency: str = "") -> Caps:
     h = len(quarters)
     years = sorted({q.fiscal_year for q in quarters})
 
@@ -262,6 +263,7 @@ def _caps(settings: PlanSettings, quarters: list[FiscalQuarter]) -> Caps:
         opex_per_year=per_year(settings.opex_per_year),
         effort_per_quarter=[settings.effort_per_quarter] * h,
         year_of_quarter=[q.fiscal_year for q in quarters],
+        currency=currency,
     )
 
 
@@ -307,7 +309,7 @@ def plan_json(inp: PlanInput, best: Plan, floor: Plan, today: datetime.date) -> 
                 "status": row["status"],
                 "score": it.score,
                 "quarter": q,
-                "greedy_quarter": floor.items.get(it.id),
+                "greedy_quarter": floor.items.get(it.id) if floor.feasible else None,
                 "duration": it.duration_quarters,
                 "capex": float(it.capex),
                 "opex_per_year": float(it.opex_per_year),
@@ -331,7 +333,11 @@ def plan_json(inp: PlanInput, best: Plan, floor: Plan, today: datetime.date) -> 
         "mip_gap": best.mip_gap,
         "solve_s": round(best.solve_s, 3),
         "score": round(best.total_score, 2),
-        "greedy_score": round(floor.total_score, 2),
+        # A greedy plan that dropped a mandatory or locked item broke the rules:
+        # it has no score to compare (it could be "higher" only by cheating).
+        "greedy_feasible": floor.feasible,
+        "greedy_status": floor.status,
+        "greedy_score": round(floor.total_score, 2) if floor.feasible else None,
         "capex": best.capex,
         "opex": best.opex,
         "effort": best.effort,
@@ -385,38 +391,16 @@ def settings_of(scenario: Scenario) -> PlanSettings:
     return PlanSettings.from_caps(scenario.caps or {}, scenario.horizon)
 
 
-def apply_scenario(scenario: Scenario, user: Any) -> int:
+def apply_scenario(scenario: Scenario, user: Any, move_agreed: bool = False) -> int:
     """Write a scenario's quarters onto its initiatives; returns how many changed.
 
     Items in the plan get its start and end quarter (approved ones become
     scheduled, deferred ones proposed again); candidates it left out lose
-    their quarters unless locked or under way. Every change is audited; all
-    or nothing.
+    their quarters unless locked or under way. Work under way keeps its
+    quarters, and work the client agreed to keeps its quarter unless
+    ``move_agreed`` (see :mod:`vcio.strategy.applying`). Audited; all or nothing.
     """
-    plan = scenario.plan or {}
-    starts = [datetime.date.fromisoformat(d) for d in plan.get("quarter_starts", [])]
-    by_id = {row["id"]: row for row in plan.get("items", [])}
-    changed = 0
-    with transaction.atomic():
-        for initiative in Initiative.objects.filter(client=scenario.client_id, pk__in=by_id):
-            row = by_id[initiative.pk]
-            before = audit.snapshot(initiative)
-            if row["quarter"] is not None:
-                start = starts[row["quarter"]]
-                initiative.start_quarter = start
-                initiative.end_quarter = add_months(start, 3 * (row["duration"] - 1))
-                if initiative.status == S.APPROVED:
-                    initiative.status = S.SCHEDULED
-                elif initiative.status == S.DEFERRED:  # back on the roadmap: to be decided
-                    initiative.status = S.PROPOSED
-            elif not initiative.locked and initiative.status != S.IN_PROGRESS:
-                initiative.start_quarter = initiative.end_quarter = None
-            if audit.snapshot(initiative) != before:
-                initiative.save()
-                audit.record_update(user, initiative, before)
-                changed += 1
-        scenario.applied_at, scenario.applied_by = timezone.now(), user
-        scenario.save(update_fields=["applied_at", "applied_by"])
+    changed, _ = applying.apply(scenario, user, move_agreed)
     return changed
 
 

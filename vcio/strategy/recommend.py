@@ -20,6 +20,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from vcio.core.fiscal import quarter_of
 from vcio.core.registry import (
     RISK_LEVELS,
     PeriodicJob,
@@ -153,19 +154,31 @@ def _require_open(recommendation: Recommendation, action: str) -> None:
         )
 
 
+def known_quarter(rec: Recommendation) -> datetime.date | None:
+    """The fiscal quarter (its first day) a recommendation already places its work in:
+    the one holding its due date ("replace the devices due in FY2027 Q2", "before the
+    licence renews"), or the current quarter when that date has passed. ``None``
+    without a due date: the optimiser or the consultant places it."""
+    if rec.due_date is None:
+        return None
+    client = rec.client
+    today = timezone.localdate()
+    return quarter_of(max(rec.due_date, today), client.fiscal_year_start_month).start
+
+
 def promote(recommendation: Recommendation, user: Any) -> Initiative:
     """Create a proposed initiative from an open recommendation and link them.
 
     The initiative copies the title, the why (as its description), costs,
     effort, due date, category and the evidence with its link, so the proof
-    travels with it. ``user`` is who decided (kept for the audit trail by the caller).
+    travels with it, and starts it in the quarter its due date falls in
+    (:func:`known_quarter`). ``user`` is who decided (kept for the audit trail by the caller).
     """
     with transaction.atomic():
         # Lock and re-read: two clicks must not make two initiatives.
         rec = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
         _require_open(rec, "promoted")
         evidence = dict(rec.evidence or {})
-        evidence.setdefault("recommendation_key", rec.key)
         initiative = Initiative.objects.create(
             client_id=rec.client_id,
             title=rec.title[:200],
@@ -178,6 +191,7 @@ def promote(recommendation: Recommendation, user: Any) -> Initiative:
             risk_reduction=RISK_REDUCTION.get(rec.risk, 3),
             evidence_url=rec.evidence_url,
             evidence=evidence,
+            start_quarter=known_quarter(rec),
         )
         rec.status = Status.PROMOTED
         rec.initiative = initiative

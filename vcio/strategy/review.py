@@ -254,6 +254,8 @@ def _kpi_data(row: dict[str, Any], points: list[tuple]) -> dict[str, Any]:
         "value": row["value"],
         "progress": None if row["progress"] is None else round(row["progress"] * 100),
         "on_track": row["on_track"],
+        "expected": None if row["progress"] is None else round(row["expected"] * 100),
+        "why": row["why"],
         "points": len(points),
         "first": [points[0][0].isoformat(), points[0][1]] if points else None,
         "last": [points[-1][0].isoformat(), points[-1][1]] if points else None,
@@ -324,10 +326,13 @@ def collect_goals(period: ReviewPeriod) -> dict[str, Any]:
 def collect_budget(period: ReviewPeriod) -> dict[str, Any]:
     """Planned against actual initiative spend by quarter of the current fiscal year to date.
 
+    Only spend dated on or before the review's day counts: the section reads as
+    it did that day.
+
     Planned counts a begun quarter's whole plan. Fixed queries (``build_budget``).
     """
     client = _client(period)
-    plan = budgets.build_budget(client, years=1, today=period.today)
+    plan = budgets.build_budget(client, years=1, today=period.today, spent_by=period.today)
     begun = [line for line in plan.lines if line.begun]
     quarters = [
         {

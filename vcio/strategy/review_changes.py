@@ -21,6 +21,7 @@ from vcio.core.fiscal import quarter_of
 from vcio.core.models import Client
 from vcio.core.registry import Change, ReviewPeriod, SubScore, compute_figures, figures
 from vcio.core.templatetags.vcio_format import format_money
+from vcio.strategy.kpis import standing
 from vcio.strategy.models import (
     BusinessGoal,
     GoalStatus,
@@ -52,8 +53,6 @@ RESOLVED_WORDS = {
 
 # Agreed with the client and not finished: these can be late.
 AGREED = (S.APPROVED, S.SCHEDULED, S.IN_PROGRESS)
-# A goal without a target date is expected to be half way there.
-EXPECTED_WITHOUT_DATE = 0.5
 
 
 def label_of(day: datetime.date | None, month: int) -> str:
@@ -75,24 +74,6 @@ def late_reason(row: dict[str, Any], today: datetime.date, month: int) -> str:
     return ""
 
 
-def expected_progress(created: datetime.date, target: datetime.date | None, today) -> float:
-    """Share (0–1) of the way a goal's KPIs should have come by ``today``: the time passed
-    from the goal's creation to its target date, or one half when it has no date."""
-    if target is None:
-        return EXPECTED_WITHOUT_DATE
-    if target <= created:
-        return 1.0
-    return max(0.0, min(1.0, (today - created).days / (target - created).days))
-
-
-def kpi_progress(value: float | None, baseline, target) -> float | None:
-    """Share (0–1) of the way from baseline to target; ``None`` without all three."""
-    if value is None or baseline is None or target is None or target == baseline:
-        return None
-    share = (value - float(baseline)) / (float(target) - float(baseline))
-    return max(0.0, min(1.0, share))
-
-
 def _float(value: Any) -> float | None:
     try:
         return None if value is None else float(value)
@@ -105,8 +86,9 @@ def kpi_rows(client_ids: list[int], today: datetime.date) -> list[dict[str, Any]
 
     The value is the latest recorded on or before ``today``; else the entered
     value, or the live figure for a bound KPI never recorded. One query, plus
-    one per figure needed. ``progress`` is 0–1 (or None), ``on_track`` a bool
-    (or None when progress cannot be measured).
+    one per figure needed. ``progress`` and ``expected`` are 0–1 (progress None
+    when it cannot be measured), ``on_track`` a bool (or None) and ``why`` the
+    reason it is off track (see :func:`vcio.strategy.kpis.standing`).
     """
     latest = KpiValue.objects.filter(kpi=OuterRef("pk"), at__lte=today).order_by("-at")
     rows = list(
@@ -137,7 +119,7 @@ def kpi_rows(client_ids: list[int], today: datetime.date) -> list[dict[str, Any]
     missing = {
         r["figure_key"] for r in rows if r["last_value"] is None and r["figure_key"] in figures
     }
-    live = compute_figures(client_ids, sorted(missing)) if missing else {}
+    live = compute_figures(client_ids, sorted(missing), at=today) if missing else {}
     for r in rows:
         value = r["last_value"]
         if value is None:
@@ -145,9 +127,21 @@ def kpi_rows(client_ids: list[int], today: datetime.date) -> list[dict[str, Any]
             if r["figure_key"]:
                 value = live.get(r["figure_key"], {}).get(r["goal__client_id"])
         r["value"] = _float(value)
-        r["progress"] = kpi_progress(r["value"], r["baseline"], r["target"])
-        expected = expected_progress(r["goal__created_at"].date(), r["goal__target_date"], today)
-        r["on_track"] = None if r["progress"] is None else r["progress"] >= expected - 1e-9
+        at = standing(
+            r["value"],
+            r["baseline"],
+            r["target"],
+            r["unit"],
+            r["goal__created_at"].date(),
+            r["goal__target_date"],
+            today,
+        )
+        r["progress"], r["expected"], r["on_track"], r["why"] = (
+            at.progress,
+            at.expected,
+            at.on_track,
+            at.why,
+        )
     return rows
 
 
@@ -366,7 +360,13 @@ def _score(kpis: list[dict[str, Any]], rows: list[dict[str, Any]], month: int, t
     if measured:
         on = sum(1 for k in measured if k["on_track"])
         parts.append(100 * on / len(measured))
-        words.append(f"{on} of {len(measured)} KPI{'s' if len(measured) > 1 else ''} on track")
+        text = f"{on} of {len(measured)} KPI{'s' if len(measured) > 1 else ''} on track"
+        off = [k["name"] for k in measured if not k["on_track"]]
+        if off:
+            named = ", ".join(off[:LATE_NAMED])
+            more = f" and {len(off) - LATE_NAMED} more" if len(off) > LATE_NAMED else ""
+            text += f" ({named}{more} off track)"
+        words.append(text)
     placed = [r for r in rows if r["start_quarter"] or r["end_quarter"] or r["due_date"]]
     if placed:
         late = [r["title"] for r in placed if late_reason(r, today, month)]

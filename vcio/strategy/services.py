@@ -35,11 +35,18 @@ def allowed_transitions(status: str) -> list[str]:
     return [s for s in S.values if s in TRANSITIONS.get(status, ())]
 
 
-def transition(initiative: Initiative, status: str, user: Any) -> Initiative:
+def approver_name(user: Any) -> str:
+    """The name an approval by ``user`` themselves is shown under."""
+    return (user.get_full_name() or user.get_username())[:120] if user else ""
+
+
+def transition(initiative: Initiative, status: str, user: Any, decided_by: str = "") -> Initiative:
     """Move ``initiative`` to ``status`` if the workflow allows it.
 
-    Approving records who and when (the client's approval); finishing sets
-    100 % complete.
+    Approving records who and when (the client's approval): ``decided_by`` is
+    the person at the client who decided, as a review's decision names them
+    ("Victor Okafor (CFO)"); without one, the user who approved is that person.
+    ``user`` is kept as the one who recorded it. Finishing sets 100 % complete.
     """
     if status not in S.values:
         raise ValidationError({"status": f"{status!r} is not an initiative status."})
@@ -56,7 +63,8 @@ def transition(initiative: Initiative, status: str, user: Any) -> Initiative:
     if status == S.APPROVED:
         initiative.approved_by = user
         initiative.approved_at = timezone.now()
-        fields += ["approved_by", "approved_at"]
+        initiative.approved_by_name = decided_by.strip()[:120] or approver_name(user)
+        fields += ["approved_by", "approved_at", "approved_by_name"]
     if status == S.DONE:
         initiative.percent_complete = 100
         fields.append("percent_complete")

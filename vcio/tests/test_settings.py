@@ -48,6 +48,8 @@ def test_production_settings_pass_the_deploy_check(tmp_path: Path):
             "VCIO_HTTPS": "1",
             "VCIO_SECRET_KEY_FILE": str(key),
             "VCIO_ALLOWED_HOSTS": "vcio.example.com",
+            # Without it e-mailed links point at localhost: the deploy check warns.
+            "VCIO_BASE_URL": "https://vcio.example.com",
         },
     )
     assert r.returncode == 0, r.stdout + r.stderr

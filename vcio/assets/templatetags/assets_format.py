@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
+from vcio.core.numbers import format_number
 from vcio.core.templatetags.vcio_format import money, money_cents
 
 register = template.Library()
@@ -20,7 +21,7 @@ def years(value: float | None) -> str:
     """An age in years with one decimal (``3.4 y``); ``—`` when unknown."""
     if value is None:
         return "—"
-    return f"{value:.1f} y"
+    return f"{format_number(value, 1)} y"
 
 
 # Badge tone per computed status: the same colours on every page.

@@ -79,7 +79,10 @@ def test_one_replacement_recommendation_per_quarter_with_devices_due(acme, acme_
     assert len(drafts) == 2
     assert drafts[1].evidence["asset_ids"] == [acme_assets["next-year"].pk]
     assert drafts[1].one_time_cost == Decimal("1600")
-    assert all(d.evidence_url == "/clients/acme/lifecycle/" for d in drafts)
+    # The evidence is the devices in question: the asset list filtered to the quarter.
+    assert [d.evidence_url for d in drafts] == [
+        f"/clients/acme/assets/?replace={d.evidence['quarter'].replace(' ', '-')}" for d in drafts
+    ]
 
 
 def test_unsupported_os_costs_hardware_bound_devices_and_upgrades_the_rest(acme):

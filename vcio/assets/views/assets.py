@@ -15,7 +15,9 @@ from vcio.assets.filters import ASSET_ORDERING, AssetFilter, order_by_param
 from vcio.assets.forms import AssetForm
 from vcio.assets.models import Asset
 from vcio.assets.views.common import ListToolsMixin, stream_csv
+from vcio.core import audit_display
 from vcio.core.models import AuditEvent
+from vcio.core.roles import Perm
 from vcio.core.scoping import get_for_user_or_404
 from vcio.core.views.base import (
     ClientMixin,
@@ -173,14 +175,16 @@ class AssetDetail(ClientMixin, generic.DetailView):
         ctx["guests"] = list(
             Asset.objects.filter(client=self.client, host=asset).only("id", "name", "kind")[:200]
         )
-        ctx["events"] = (
+        ctx["events"] = audit_display.describe(
             AuditEvent.objects.for_user(self.request.user)
             .filter(
                 client=self.client,
                 content_type=ContentType.objects.get_for_model(Asset),
                 object_id=str(asset.pk),
             )
-            .select_related("content_type")[:50]
+            .select_related("content_type")[:50],
+            self.request.user,
+            show_internal=Perm.INTERNAL in ctx["client_perms"],
         )
         return ctx
 

@@ -16,6 +16,7 @@ from vcio.assets import services
 from vcio.assets.forms import PolicyFormSet, policy_initial, save_policies
 from vcio.assets.models import Asset
 from vcio.core import charts
+from vcio.core.numbers import format_number
 from vcio.core.roles import Perm
 from vcio.core.templatetags.vcio_format import format_money
 from vcio.core.views.base import ClientMixin
@@ -36,7 +37,7 @@ class Card:
 
 
 def _pct(n: int, total: int) -> str:
-    return f"{round(100 * n / total)} %" if total else "0 %"
+    return f"{format_number(100 * n / total)} %" if total else "0 %"
 
 
 def summary_cards(

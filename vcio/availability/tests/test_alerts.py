@@ -177,7 +177,8 @@ def test_down_email_tells_what_is_down_and_why(acme, erp, outage, mail):
     assert "ERP login page" in message.body
     assert "HTTP 503 from the login page" in message.body
     assert "Fri 27 Nov 2026, 10:00 (Europe/Paris)" in message.body
-    assert f"Details: /clients/acme/services/{erp.pk}/" in message.body
+    # VCIO_BASE_URL unset in tests: the trial fallback, still a full address.
+    assert f"Details: http://localhost:8000/clients/acme/services/{erp.pk}/" in message.body
     assert "SLA this month so far: " in message.body
     sent = delivery(outage)
     assert (sent.status, sent.attempts, sent.last_error) == ("sent", 1, "")
@@ -256,7 +257,7 @@ def test_webhook_receives_down_then_up_as_json(erp, outage, receiver):
         "ended_at": None,
         "duration_s": None,
         "cause": "HTTP 503 from the login page",
-        "url": f"/clients/acme/services/{erp.pk}/",
+        "url": f"http://localhost:8000/clients/acme/services/{erp.pk}/",
     }
     assert up["event"] == "up"
     assert up["ended_at"] == "2026-11-27T09:14:00+00:00"

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import template
 from django.utils.safestring import mark_safe
 
+from vcio.core.numbers import as_decimal, format_number
 from vcio.core.registry import MONEY, Figure
 
 register = template.Library()
@@ -17,10 +16,10 @@ def format_figure(value, unit: str, currency: str = "") -> str:
     if value is None:
         return ""
     if unit == "%":
-        return f"{Decimal(str(value)):.1f} %".replace(".0 %", " %")
+        return f"{format_number(value, 1)} %".replace(".0 %", " %")
     if unit == MONEY:
-        return f"{currency} {Decimal(str(value)):,.0f}".strip()
-    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+        return f"{currency} {format_number(value)}".strip()
+    number = format_number(value, 0 if as_decimal(value) % 1 == 0 else 1)
     return f"{number} {unit}".strip()
 
 

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django import template
 
+from vcio.core.numbers import format_number
+
 register = template.Library()
 
 # Symbols for the currencies SMB clients are most often billed in; others show their code.
@@ -19,8 +21,8 @@ def format_money(value: Decimal | float | int | None, currency: str = "", decima
     """``12400`` → ``"$12,400"``; unknown currencies as ``"12,400 CHF"``; ``None`` → ``"—"``."""
     if value is None:
         return "—"
-    amount = f"{abs(float(value)):,.{decimals}f}"
-    sign = "-" if value < 0 else ""
+    amount = format_number(abs(value), decimals)
+    sign = "-" if value < 0 and amount.strip("0.,") else ""
     symbol = SYMBOLS.get(currency)
     if symbol:
         return f"{sign}{symbol}{amount}"

@@ -51,8 +51,22 @@ def test_figures_are_formatted_by_unit(db):
 def test_client_users_do_not_see_the_practices_fee_total(login, alice, carol, acme):
     acme.monthly_fee = 4500
     acme.save()
-    assert "in monthly fees" in login(alice).get("/").content.decode()
-    assert "in monthly fees" not in login(carol).get("/").content.decode()
+    assert "monthly fees" in login(alice).get("/").content.decode()
+    assert "monthly fees" not in login(carol).get("/").content.decode()
+
+
+def test_monthly_fees_add_up_per_currency_never_across(login, alice, acme, globex):
+    """$4,500 + $1,000.50 and £2,800: two totals, each with its symbol, never 8,300.50."""
+    from vcio.core.tests.factories import ClientFactory
+
+    acme.monthly_fee = 4500
+    acme.save()
+    ClientFactory(name="Umbrella", slug="umbrella", currency="USD", monthly_fee="1000.50")
+    globex.currency, globex.monthly_fee = "GBP", 2800
+    globex.save()
+    page = login(alice).get("/").content.decode()
+    assert 'monthly fees, per currency: <span id="monthly-fees">$5,500.50, £2,800</span>' in page
+    assert "8,300" not in page
 
 
 def test_overview_shows_figures_contacts_members_and_recent_changes(login, bob, carol, acme):

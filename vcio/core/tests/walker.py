@@ -32,6 +32,7 @@ PUBLIC_ROUTE_NAMES = frozenset(
         "password_reset_confirm",
         "password_reset_complete",
         "healthz",
+        "favicon",
         "admin:login",
         "admin:logout",
         "admin:password_reset",

@@ -22,6 +22,7 @@ from vcio.core.models import Client
 from vcio.core.registry import client_tabs
 from vcio.core.roles import Perm
 from vcio.core.scoping import get_for_user_or_404
+from vcio.core.tab_bar import tab_bar
 
 
 class ClientMixin(LoginRequiredMixin):
@@ -44,6 +45,7 @@ class ClientMixin(LoginRequiredMixin):
         ctx["client"] = self.client
         ctx["client_perms"] = {p.value for p in access.perms_for(self.client.pk)}
         ctx["client_tabs"] = client_tab_links(self.client, self.request.path)
+        ctx["client_tab_bar"] = tab_bar(ctx["client_tabs"])
         return ctx
 
 
@@ -54,7 +56,13 @@ def client_tab_links(client: Client, path: str) -> list[dict]:
     ``path``, so an edit page under a section keeps that section marked.
     """
     links = [
-        {"label": tab.label, "url": reverse(tab.url_name, kwargs={"client": client.slug})}
+        {
+            "key": tab.key,
+            "label": tab.label,
+            "order": tab.order,
+            "group": tab.group,
+            "url": reverse(tab.url_name, kwargs={"client": client.slug}),
+        }
         for tab in sorted(client_tabs, key=lambda t: (t.order, t.key))
     ]
     matching = [link for link in links if path.startswith(link["url"])]

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import generic
 
-from vcio.core import audit
+from vcio.core import audit, audit_display
 from vcio.core.filters import AuditEventFilter
 from vcio.core.forms import ClientForm
 from vcio.core.models import AuditEvent, Client, Contact, Membership
@@ -40,10 +40,12 @@ class ClientDetailView(ClientMixin, generic.TemplateView):
         ctx["members"] = (
             Membership.objects.for_user(user).filter(client=client).select_related("user")
         )
-        ctx["audit_events"] = (
+        ctx["audit_events"] = audit_display.describe(
             AuditEvent.objects.for_user(user)
             .filter(client=client)
-            .select_related("content_type")[:10]
+            .select_related("content_type")[:10],
+            user,
+            show_internal=Perm.INTERNAL in ctx["client_perms"],
         )
         return ctx
 
@@ -65,6 +67,11 @@ class ClientAuditView(ClientMixin, generic.ListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["filter"] = self.filterset
+        ctx["object_list"] = audit_display.describe(
+            ctx["object_list"],
+            self.request.user,
+            show_internal=Perm.INTERNAL in ctx["client_perms"],
+        )
         return ctx
 
 

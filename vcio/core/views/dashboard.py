@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -13,8 +15,10 @@ from django.urls import NoReverseMatch, reverse
 from vcio.core.access import access_for
 from vcio.core.filters import ClientFilter
 from vcio.core.models import Client
-from vcio.core.registry import compute_figures, dashboard_panels, summary_figures
+from vcio.core.periods import current_period_name
+from vcio.core.registry import Figure, compute_figures, dashboard_panels, summary_figures
 from vcio.core.roles import CLIENT_ROLES
+from vcio.core.templatetags.vcio_format import format_money
 
 
 def client_rows(clients: list[Client]) -> tuple[list, list[dict]]:
@@ -23,6 +27,25 @@ def client_rows(clients: list[Client]) -> tuple[list, list[dict]]:
     values = compute_figures([c.pk for c in clients], [f.key for f in figs])
     rows = [{"client": c, "figures": [(f, values[f.key].get(c.pk)) for f in figs]} for c in clients]
     return figs, rows
+
+
+def figure_columns(figs: list[Figure], clients: list[Client]) -> list[tuple[Figure, str]]:
+    """Each summary figure with the name of the period it covers ("FY2027 Q2"), if any."""
+    return [(f, current_period_name(clients, f.period) if f.period else "") for f in figs]
+
+
+def fees_by_currency(clients: list[Client]) -> list[str]:
+    """The monthly fees of ``clients`` added up per currency: ``["$4,500", "£2,800"]``.
+
+    Never one sum across currencies: dollars and pounds do not add up. Largest
+    first; cents only when a total has some.
+    """
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for client in clients:
+        if client.monthly_fee:
+            totals[client.currency] += client.monthly_fee
+    ordered = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+    return [format_money(total, code, 0 if total % 1 == 0 else 2) for code, total in ordered]
 
 
 def is_client_user(user: Any) -> bool:
@@ -62,8 +85,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "core/dashboard.html",
         {
             "figures": figs,
+            "columns": figure_columns(figs, clients),
             "rows": rows,
-            "total_fees": sum(c.monthly_fee for c in clients),
+            "fees": fees_by_currency(clients),
             "panels": panels(request, clients),
         },
     )
@@ -75,7 +99,8 @@ def client_list(request: HttpRequest) -> HttpResponse:
     flt = ClientFilter(request.GET, queryset=qs, request=request)
     clients = list(flt.qs)
     figs, rows = client_rows(clients)
-    return render(request, "core/client_list.html", {"filter": flt, "figures": figs, "rows": rows})
+    ctx = {"filter": flt, "figures": figs, "columns": figure_columns(figs, clients), "rows": rows}
+    return render(request, "core/client_list.html", ctx)
 
 
 @login_required

@@ -38,6 +38,11 @@ class ReviewSerializer(ClientOwnedSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     period_label = serializers.SerializerMethodField()
     finalised_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    interim = serializers.CharField(
+        source="interim_text",
+        read_only=True,
+        help_text='"" unless finalised before its period ended: then "Interim review: covers …".',
+    )
 
     class Meta:
         model = Review
@@ -55,11 +60,13 @@ class ReviewSerializer(ClientOwnedSerializer):
             "summary",
             "internal_notes",
             "health_score",
+            "as_of",
+            "interim",
             "finalised_at",
             "finalised_by",
             "created_at",
         ]
-        read_only_fields = ["status", "health_score", "finalised_at", "created_at"]
+        read_only_fields = ["status", "health_score", "as_of", "finalised_at", "created_at"]
 
     def get_period_label(self, review: Review) -> str:
         """ "FY2026 Q2", "May 2026": computed from the dates (snapshots are not read)."""

@@ -64,7 +64,7 @@ def test_the_panels_show_after_the_client_table(login, alice, acme):
     page = login(alice).get("/").content.decode()
     titles = [
         "Client health and reviews",
-        "Open SLA breaches",
+        "SLA breaches this month",
         "Top recommendations by risk",
         "Budget pipeline",
     ]
@@ -163,3 +163,22 @@ def test_the_dashboard_runs_the_same_queries_for_2_and_4_clients(login, alice, a
     assert queries(http) == two
     page = http.get("/").content.decode()
     assert "Extra 1 ERP" in panel(page, "availabilitybreaches")
+
+
+def test_dashboard_statements_name_the_period_each_covers(login, alice, acme):
+    """The breaches panel speaks of this month by name; the client table of this quarter by name."""
+    acme.time_zone, acme.fiscal_year_start_month = "UTC", 4
+    acme.save()
+    ServiceFactory(client=acme, name="ERP")  # measured, no outage: meets its SLA
+    today = timezone.now().astimezone(datetime.UTC).date()
+    month = f"{today:%B %Y}"
+    # Fiscal year from April, named by the calendar year it ends in (independent arithmetic).
+    fy = today.year + 1 if today.month >= 4 else today.year
+    quarter = f"FY{fy} Q{(today.month - 4) % 12 // 3 + 1}"
+    page = login(alice).get("/").content.decode()
+    table = page[page.index('id="client-table"') : page.index("</thead>")]
+    named = f'<small class="period">({quarter} so far)</small>'
+    assert f"Services in breach of their SLA, this quarter {named}" in table
+    breaches = panel(page, "availabilitybreaches")
+    assert f"Every business service meets its SLA this month so far ({month})." in breaches
+    assert f"this quarter so far ({quarter})" in breaches

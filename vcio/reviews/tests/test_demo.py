@@ -33,3 +33,27 @@ def test_loading_the_demo_twice_adds_no_review(db):
     count = Review.objects.count()
     call_command("demo", "--quiet", stdout=StringIO())
     assert Review.objects.count() == count
+
+
+def test_the_demo_reviews_hold_their_figures_as_of_their_own_day(db):
+    """Each past review stores the value each figure had on its day, recomputed independently."""
+    import datetime
+
+    from vcio.core.registry import compute_figures
+
+    call_command("demo", "--quiet", stdout=StringIO())
+    figure_moves = 0
+    for review in Review.objects.filter(status="finalised").select_related("client"):
+        day = datetime.date.fromisoformat(review.snapshot["period"]["today"])
+        assert day == review.meeting_date
+        stored = review.snapshot["figures"]
+        again = compute_figures([review.client_id], list(stored), at=day)
+        for key, fig in stored.items():
+            value = again[key][review.client_id]
+            expected = None if value is None else float(value)
+            got = None if fig["value"] is None else float(fig["value"])
+            assert got == expected, (review.client.slug, review.meeting_date, key)
+        figure_moves += sum(
+            c["kind"].startswith("figure.") for c in review.snapshot.get("changes", [])
+        )
+    assert figure_moves, "what changed never shows a figure moving between the demo reviews"

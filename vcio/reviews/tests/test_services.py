@@ -42,7 +42,10 @@ def test_what_changed_compares_figures_with_their_direction(acme, bob):
     value = {"v": 10}
     figures.register(
         Figure(
-            "test.errors", "Open errors", lambda ids: {i: value["v"] for i in ids}, better="lower"
+            "test.errors",
+            "Open errors",
+            lambda ids, at=None: {i: value["v"] for i in ids},
+            better="lower",
         )
     )
     try:

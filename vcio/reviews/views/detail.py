@@ -23,6 +23,7 @@ from vcio.core.views.base import ClientMixin
 from vcio.reviews import reports, services
 from vcio.reviews.forms import ActionItemForm, DecisionForm, NotesForm, SummaryForm
 from vcio.reviews.models import ActionItem, Decision, Review
+from vcio.reviews.snapshot import interim_text
 from vcio.reviews.views import CLIENT, message_of, review_of
 
 
@@ -133,6 +134,11 @@ class ReviewFinalise(ReviewAction):
                 services.guard_editable(self.review)
             except ValidationError as exc:
                 ctx["error"] = message_of(exc)
+        else:
+            # Finalising before the period ends makes an interim review: say so first.
+            review = self.review
+            ctx["as_of"] = services.review_day(review)
+            ctx["interim"] = interim_text(review.period_start, ctx["as_of"], review.period_end)
         return self.response_class(
             request=request,
             template=["reviews/finalise_confirm.html"],

@@ -125,6 +125,7 @@ class InitiativeSerializer(ClientOwnedSerializer):
             "locked",
             "percent_complete",
             "approved_by",
+            "approved_by_name",
             "approved_at",
             "evidence_url",
             "evidence",
@@ -135,7 +136,15 @@ class InitiativeSerializer(ClientOwnedSerializer):
             "updated_at",
         ]
         # The status moves only through …/transition/ (the workflow's rules and approvals).
-        read_only_fields = ["id", "status", "approved_at", "evidence", "created_at", "updated_at"]
+        read_only_fields = [
+            "id",
+            "status",
+            "approved_at",
+            "approved_by_name",
+            "evidence",
+            "created_at",
+            "updated_at",
+        ]
         extra_kwargs = {
             "capex": {"error_messages": NOT_NEGATIVE},
             "opex_per_year": {"error_messages": NOT_NEGATIVE},

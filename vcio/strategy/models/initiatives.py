@@ -81,6 +81,9 @@ class Initiative(ClientScopedModel):
         related_name="+",
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # Who at the client approved it ("Victor Okafor (CFO)"), as the decision names them;
+    # ``approved_by`` is the user who recorded the approval (a consultant in a review).
+    approved_by_name = models.CharField("approved by (at the client)", max_length=120, blank=True)
     # Copied from the recommendation it was promoted from, so the proof stays with it.
     evidence_url = models.CharField(max_length=500, blank=True)
     evidence = models.JSONField(default=dict, blank=True)

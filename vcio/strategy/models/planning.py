@@ -99,6 +99,9 @@ class Scenario(ClientScopedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # What applying it replaced, to undo it: {"moves": [{id, before, after}]}, each
+    # placement {start, end, status}. Emptied by undo.
+    undo = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
 
     class Meta:
         ordering = ["-created_at", "id"]

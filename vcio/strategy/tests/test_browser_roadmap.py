@@ -82,7 +82,9 @@ def test_a_consultant_goes_from_a_goal_to_an_optimised_roadmap_and_budget(
     assert initiative.title[:40] in chosen + left_out
     plan = Scenario.objects.get(name="Columbus plan").plan
     assert all(row["reason"] for row in plan["items"] if row["quarter"] is None)
-    page.click("main button:has-text('Apply this scenario')")
+    page.click("main a:has-text('Review the moves and apply')")
+    page.wait_for_selector("#h-moves")  # the moves first; nothing written yet
+    page.click("main button:has-text('Confirm and apply')")
     page.wait_for_selector("#board")
     assert "applied" in page.locator(".messages").inner_text()
     initiative.refresh_from_db()
@@ -94,7 +96,7 @@ def test_a_consultant_goes_from_a_goal_to_an_optimised_roadmap_and_budget(
     assert page.locator("svg[role=img] title:has-text('Roadmap of')").count() == 1
 
     # 5. The budget the roadmap makes, with what is already committed, and its export.
-    page.click("nav a:has-text('Budget'), main a:has-text('Budget')")
+    page.click("nav.client-subtabs a:has-text('Budget')")  # the Strategy group's second row
     page.wait_for_selector("#budget-table")
     table = page.locator("#budget-table").inner_text()
     assert "Total" in table and "FY" in table

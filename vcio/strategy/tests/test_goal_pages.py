@@ -23,7 +23,7 @@ def live_figure(monkeypatch, acme, globex) -> list[list[int]]:
     """A live figure: 87.5 % of Acme's devices patched, 10 % of Globex's; records its calls."""
     calls: list[list[int]] = []
 
-    def compute(client_ids: list[int]) -> dict[int, float | None]:
+    def compute(client_ids: list[int], at=None) -> dict[int, float | None]:
         calls.append(list(client_ids))
         return {acme.pk: 87.5, globex.pk: 10.0}
 

@@ -20,7 +20,7 @@ def counted(monkeypatch):
     """A figure that counts its calls and gives each client its id × 10."""
     calls: list[list[int]] = []
 
-    def compute(client_ids: list[int]) -> dict[int, float | None]:
+    def compute(client_ids: list[int], at=None) -> dict[int, float | None]:
         calls.append(list(client_ids))
         return {cid: cid * 10.0 for cid in client_ids}
 

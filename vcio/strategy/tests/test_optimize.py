@@ -27,7 +27,7 @@ def test_quarter_capex_cap_pushes_the_lower_score_to_the_next_quarter():
     assert plan.capex == [40000, 30000]
     assert plan.reasons["b"].kind == "capex"
     assert plan.reasons["b"].text == (
-        "not in Q1: capex cap in Q1 (cap 50,000; planned 40,000; this needs 30,000)"
+        "not in Q1: capex cap in Q1 (cap 50,000, already planned 40,000, this needs 30,000)"
     )
 
 
@@ -39,7 +39,7 @@ def test_fiscal_year_opex_cap_counts_recurring_costs_in_every_later_quarter():
     assert plan.items == {"saas": 2}
     assert plan.opex == [0, 0, 2000, 2000]
     assert plan.reasons["saas"].by_quarter[0] == (
-        "opex cap in year 1 (cap 5,000; planned 0; this adds 8,000)"
+        "opex cap in year 1 (cap 5,000, already planned 0, this adds 8,000)"
     )
 
 
@@ -49,9 +49,9 @@ def test_fiscal_year_cap_sums_the_quarters_given_by_year_of_quarter():
     plan = optimize(items, caps, horizon=3, labels=["FY2027 Q4", "FY2028 Q1", "FY2028 Q2"])
     assert sorted(plan.scheduled.values()) == [0, 1] and plan.items["c"] is None
     assert plan.reasons["c"].text.startswith(
-        "capex cap in FY2027 (cap 50,000; planned 40,000; this needs 40,000)"
+        "capex cap in FY2027 (cap 50,000, already planned 40,000, this needs 40,000)"
     )
-    assert "FY2028 (cap 50,000; planned 40,000" in plan.reasons["c"].by_quarter[1]
+    assert "FY2028 (cap 50,000, already planned 40,000" in plan.reasons["c"].by_quarter[1]
 
 
 def test_effort_capacity_spreads_effort_over_the_duration():
@@ -61,7 +61,7 @@ def test_effort_capacity_spreads_effort_over_the_duration():
     assert plan.effort == [30, 30]
     assert plan.reasons["small"].kind == "effort"
     assert plan.reasons["small"].text.startswith(
-        "effort capacity in Q1 (cap 40; planned 30; this needs 20)"
+        "effort capacity in Q1 (cap 40 person-days, already planned 30, this needs 20)"
     )
     assert plan.reasons["small"].text.endswith("; it scores lower than the items that fill it")
 
@@ -153,7 +153,7 @@ def test_among_equal_scores_the_higher_score_starts_first_even_if_listed_last():
     plan = optimize(items, Caps(effort_per_quarter=[10, 10]), horizon=2)
     assert plan.items == {"low": 1, "high": 0}
     assert plan.reasons["low"].text == (
-        "not in Q1: effort capacity in Q1 (cap 10; planned 10; this needs 10)"
+        "not in Q1: effort capacity in Q1 (cap 10 person-days, already planned 10, this needs 10)"
     )
 
 

@@ -368,8 +368,8 @@ def test_empty_sections_say_no_data_yet(key):
 def test_health_counts_kpis_on_track_and_late_initiatives(acme, globex):
     today = timezone.localdate()
     goal = GoalFactory(client=acme)  # no target date: a KPI half way there is on track
-    for value in (80, 20, 60):
-        kpi = KpiFactory(goal=goal, baseline=0, target=100)
+    for name, value in (("Uptime", 80), ("Backups tested", 20), ("Patching", 60)):
+        kpi = KpiFactory(goal=goal, name=name, baseline=0, target=100)
         KpiValue.objects.create(kpi=kpi, at=today, value=value)
     month = acme.fiscal_year_start_month
     InitiativeFactory(
@@ -389,7 +389,10 @@ def test_health_counts_kpis_on_track_and_late_initiatives(acme, globex):
     scores = strategy_health([acme.pk, globex.pk])
     assert globex.pk not in scores  # no goals and no initiatives: no data
     sub = scores[acme.pk]
-    assert sub.explanation == "2 of 3 KPIs on track; 1 initiative late: Replace firewall."
+    assert (
+        sub.explanation
+        == "2 of 3 KPIs on track (Backups tested off track); 1 initiative late: Replace firewall."
+    )
     assert sub.score == pytest.approx((200 / 3 + 50) / 2, abs=0.1)
 
 

@@ -95,7 +95,7 @@ class TestScenarios:
         client.force_login(bob)
         client.post(url("roadmap_optimise"), CAPS)
         scenario = Scenario.objects.get()
-        r = client.post(url("scenario_apply", scenario.pk), follow=True)
+        r = client.post(url("scenario_apply", scenario.pk), {"confirm": "1"}, follow=True)
         assert any("Scenario “Base” applied" in m for m in messages_of(r))
         first, second = quarters(portfolio)[:2]
         columns = dict(re.findall(r'data-quarter="([^"]+)"(.*?)</section>', r.text, re.S))

@@ -87,23 +87,39 @@ class KpiRow:
     target_text: str
     progress: float | None  # share 0–1 of the way from baseline to target
     figure_label: str
+    standing: kpi_logic.Standing
 
     @property
     def percent(self) -> int | None:
         return None if self.progress is None else round(100 * self.progress)
 
+    @property
+    def expected_percent(self) -> int:
+        return round(100 * self.standing.expected)
 
-def kpi_row(kpi: Kpi, values: FigureValues, currency: str) -> KpiRow:
-    """``kpi`` with its current value (live or entered), formatted, and its progress."""
+
+def kpi_row(kpi: Kpi, goal: BusinessGoal, values: FigureValues, currency: str) -> KpiRow:
+    """``kpi`` (a KPI of ``goal``) with its current value (live or entered), formatted,
+    its progress and whether it is on track along the goal's time line."""
     value = kpi_logic.current_value(kpi, values)
+    at = kpi_logic.standing(
+        value,
+        kpi.baseline,
+        kpi.target,
+        kpi.unit,
+        timezone.localdate(goal.created_at),
+        goal.target_date,
+        timezone.localdate(),
+    )
     return KpiRow(
         kpi=kpi,
         value=value,
         value_text=format_amount(value, kpi.unit, currency),
         baseline_text=format_amount(kpi.baseline, kpi.unit, currency),
         target_text=format_amount(kpi.target, kpi.unit, currency),
-        progress=kpi_logic.progress(kpi, value),
+        progress=at.progress,
         figure_label=figure_label(kpi),
+        standing=at,
     )
 
 
@@ -149,7 +165,7 @@ class GoalList(ClientScopedListView):
         values = live_values(self.client, (k for g in goals for k in g.kpis.all()))
         currency = self.client.currency
         ctx["goals"] = [
-            (goal, [kpi_row(k, values, currency) for k in goal.kpis.all()]) for goal in goals
+            (goal, [kpi_row(k, goal, values, currency) for k in goal.kpis.all()]) for goal in goals
         ]
         ctx["filtered"] = any(self.request.GET.get(k) for k in ("status", "priority", "q"))
         return ctx
@@ -214,7 +230,7 @@ class GoalDetail(ClientMixin, generic.DetailView):
         today = timezone.localdate()
         panels = []
         for kpi in goal.kpis.all():
-            row = kpi_row(kpi, values, currency)
+            row = kpi_row(kpi, goal, values, currency)
             history = kpi_history(kpi, row, today, currency)
             panels.append(
                 {

@@ -258,7 +258,15 @@ def evidence_items(evidence: Any) -> list[tuple[str, str]]:
     """
     if not isinstance(evidence, dict):
         return [("Evidence", json.dumps(evidence, default=str))] if evidence else []
-    return [(_label(k), _text(v)) for k, v in evidence.items()]
+    return [(_label(k), _text(v)) for k, v in evidence.items() if not _internal(k)]
+
+
+def _internal(key: object) -> bool:
+    """Bookkeeping a leader has no use for: record ids (the evidence link shows those
+    rows) and the recommendation's key ("assets.replace.FY2027-Q2"), which initiatives
+    promoted before it was dropped still carry."""
+    text = str(key)
+    return text == "recommendation_key" or text.endswith(("_id", "_ids"))
 
 
 def _label(key: object) -> str:

@@ -19,7 +19,7 @@ from vcio.core.fiscal import FiscalQuarter, quarter_of
 from vcio.core.roles import Perm
 from vcio.core.scoping import get_for_user_or_404
 from vcio.core.views.base import ClientMixin, ClientScopedDeleteView
-from vcio.strategy import moves, planning
+from vcio.strategy import applying, moves, planning
 from vcio.strategy.forms.roadmap import MoveForm, OptimiseForm, VariantForm
 from vcio.strategy.gantt import Bar, gantt
 from vcio.strategy.models import Initiative, InitiativeStatus, Scenario
@@ -246,9 +246,8 @@ class ScenarioDetail(ScenarioMixin, generic.TemplateView):
             q = row.get("quarter")
             row["label"] = labels[q] if q is not None else ""
             # The first quarter's reason up front, the others on demand: they repeat.
-            head, _, rest = (row.get("reason") or "").partition("; ")
-            row["reason_head"], row["reason_rest"] = head, rest.split("; ") if rest else []
-            g = row.get("greedy_quarter")
+            row["reason_head"], row["reason_rest"] = reason_parts(row.get("reason") or "")
+            g = row.get("greedy_quarter") if greedy_compared(plan) else None
             row["greedy_label"] = labels[g] if g is not None else ""
         ctx.update(
             scenario=scenario,
@@ -263,22 +262,39 @@ class ScenarioDetail(ScenarioMixin, generic.TemplateView):
             .exclude(pk=scenario.pk)
             .only("id", "name"),
             variant_form=kwargs.get("variant_form") or VariantForm(),
-            gain=plan.get("score", 0) - plan.get("greedy_score", 0),
+            greedy_compared=greedy_compared(plan),
+            gain=(plan.get("score", 0) - plan["greedy_score"]) if greedy_compared(plan) else None,
         )
         return ctx
 
 
+def reason_parts(reason: str) -> tuple[str, list[str]]:
+    """A stored reason as (first part, the others). Only a "not earlier" reason has
+    parts, one per quarter ("not in FY2026 Q3: …; not in FY2026 Q4: …"); splitting on
+    that prefix, not on any "; ", keeps a bracket with a semicolon whole."""
+    head, *rest = reason.split("; not in ")
+    return head, [f"not in {part}" for part in rest]
+
+
+def greedy_compared(plan: dict) -> bool:
+    """Whether the plan's greedy beside it kept every mandatory and locked item, so the
+    two can be compared. Plans stored before the flag existed say so by their score:
+    a greedy "above" the optimum can only have dropped a mandatory item."""
+    if plan.get("greedy_score") is None or not plan.get("greedy_feasible", True):
+        return False
+    return plan["greedy_score"] <= plan.get("score", 0) + 1e-6
+
+
 def _per_quarter(plan: dict) -> list[dict]:
     labels = plan.get("labels", [])
-    greedy = plan.get("greedy", {})
+    greedy = plan.get("greedy", {}) if greedy_compared(plan) else {}
     return [
         {
             "label": label,
             "capex": plan["capex"][i],
             "opex": plan["opex"][i],
             "effort": plan["effort"][i],
-            "greedy_total": greedy.get("capex", [0] * len(labels))[i]
-            + greedy.get("opex", [0] * len(labels))[i],
+            "greedy_total": greedy["capex"][i] + greedy["opex"][i] if greedy else None,
         }
         for i, label in enumerate(labels)
     ]
@@ -298,8 +314,45 @@ def _cost_chart(scenario: Scenario, plan: dict):
     )
 
 
-class ScenarioApply(ScenarioMixin, generic.View):
-    """Writes a scenario's quarters onto the initiatives: the roadmap follows it."""
+class ScenarioApply(ScenarioMixin, generic.TemplateView):
+    """GET: the moves applying the scenario would make; POST (from that page, with
+    ``confirm``): write them. Agreed work moves only with ``move_agreed``; work under
+    way never (see :mod:`vcio.strategy.applying`)."""
+
+    client_perm = Perm.EDIT
+    scenario_perm = Perm.EDIT
+    template_name = "strategy/scenario_apply.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        scenario = self.get_scenario()
+        moves = applying.preview(scenario)
+        ctx.update(
+            scenario=scenario,
+            moves=[m for m in moves if m.kind == "move"],
+            agreed=[m for m in moves if m.kind == "agreed"],
+            under_way=[m for m in moves if m.kind == "under_way"],
+        )
+        return ctx
+
+    def post(self, request, *args, **kwargs) -> HttpResponse:
+        scenario = self.get_scenario()
+        if request.POST.get("confirm") != "1":
+            # Nothing moves before the consultant has seen the moves.
+            messages.info(request, "Check the moves below, then confirm.")
+            return HttpResponseRedirect(request.path)
+        move_agreed = request.POST.get("move_agreed") == "1"
+        changed, kept = applying.apply(scenario, request.user, move_agreed)
+        plural = "s" if changed != 1 else ""
+        text = f"Scenario “{scenario.name}” applied: {changed} initiative{plural} moved."
+        if kept:
+            text += f" Kept where they are: {', '.join(kept)}."
+        messages.success(request, text)
+        return HttpResponseRedirect(reverse("strategy:roadmap", args=[self.client.slug]))
+
+
+class ScenarioUndo(ScenarioMixin, generic.View):
+    """Puts back what applying the scenario moved (those changed since stay)."""
 
     client_perm = Perm.EDIT
     scenario_perm = Perm.EDIT
@@ -307,12 +360,18 @@ class ScenarioApply(ScenarioMixin, generic.View):
 
     def post(self, request, *args, **kwargs) -> HttpResponse:
         scenario = self.get_scenario()
-        changed = planning.apply_scenario(scenario, request.user)
-        plural = "s" if changed != 1 else ""
-        messages.success(
-            request, f"Scenario “{scenario.name}” applied: {changed} initiative{plural} moved."
-        )
-        return HttpResponseRedirect(reverse("strategy:roadmap", args=[self.client.slug]))
+        roadmap = reverse("strategy:roadmap", args=[self.client.slug])
+        if not applying.can_undo(scenario):
+            return _refuse(
+                request, self.client, f"Scenario “{scenario.name}” is not applied: nothing to undo."
+            )
+        restored, left = applying.undo(scenario, request.user)
+        plural = "s" if restored != 1 else ""
+        text = f"Undone “{scenario.name}”: {restored} initiative{plural} back where they were."
+        if left:
+            text += f" Changed since, so left as they are: {', '.join(left)}."
+        messages.success(request, text)
+        return HttpResponseRedirect(roadmap)
 
 
 class ScenarioVariant(ScenarioMixin, generic.View):
@@ -369,6 +428,7 @@ urlpatterns = [
     path(f"{CLIENT}roadmap/move/<int:pk>/", MoveView.as_view(), name="roadmap_move"),
     path(f"{CLIENT}scenarios/<int:pk>/", ScenarioDetail.as_view(), name="scenario_detail"),
     path(f"{CLIENT}scenarios/<int:pk>/apply/", ScenarioApply.as_view(), name="scenario_apply"),
+    path(f"{CLIENT}scenarios/<int:pk>/undo/", ScenarioUndo.as_view(), name="scenario_undo"),
     path(
         f"{CLIENT}scenarios/<int:pk>/variant/", ScenarioVariant.as_view(), name="scenario_variant"
     ),
