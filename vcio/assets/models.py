@@ -91,6 +91,10 @@ class Asset(ClientScopedModel):
     )
     location = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
+    # The machine a virtual machine runs on, as the host's agent inventory lists it.
+    host = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="guests"
+    )
     # Where the row came from, so re-imports update it instead of duplicating it.
     source = models.CharField(max_length=40, blank=True, help_text="e.g. snipeit, glpi, manual")
     external_id = models.CharField(max_length=200, blank=True)

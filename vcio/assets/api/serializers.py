@@ -60,6 +60,10 @@ class AssetSerializer(ClientOwnedSerializer):
     replacement_cost = serializers.SerializerMethodField(
         help_text="Estimated cost of a replacement, in the client's currency (null: unknown)"
     )
+    # Set by agent inventories only (a host's list of VMs), so read-only here.
+    host = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text="For a virtual machine: the id of the asset it runs on"
+    )
 
     class Meta:
         model = Asset
@@ -88,6 +92,7 @@ class AssetSerializer(ClientOwnedSerializer):
             "contact",
             "location",
             "notes",
+            "host",
             "source",
             "external_id",
             "first_seen",

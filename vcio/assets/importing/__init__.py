@@ -17,10 +17,23 @@ Decisions a user sees (documented here once, tested in ``tests/test_importing.py
 - **Snipe-IT** "Warranty" is months from the purchase date; its licence
   "purchase cost" is per seat (Snipe-IT multiplies it by the seats for the
   total), so it is the unit cost; its licences are billed annually.
-- **Inventories** (GLPI JSON, FusionInventory/OCS XML) give one row per
-  file, numbered in the order the files were given; a broken file raises
-  :class:`vcio.assets.inventory.InventoryError` whose problems carry the
-  file name in ``Problem.file``.
+- **Inventories** (GLPI JSON, FusionInventory/OCS XML, OCS Inventory NG's
+  JSON export) give one row per machine, plus one per virtual machine a
+  host lists (kind virtual machine, linked to the host; containers are not
+  assets). A file that cannot be read is left out with a problem naming it
+  (nothing is written unless --no-atomic); problems about a machine name
+  its file, not a row. Of two inventories of one machine given together,
+  the newest (by the agent's date, else the later file) is kept.
+- **Placeholders** ("Default string", "To Be Filled By O.E.M.",
+  ``SYS_CHASSIS_ASSET_TAG_NUM_1`` …, listed in ``assets/data/placeholders.json``)
+  are empty serials, tags, names, manufacturers and models. A serial or an
+  agent's device id outranks an asset tag: a row found by its tag alone is
+  another asset when the serials (or the device ids) differ.
+- **Worse never replaces better**: kind Other, a generic OS name ("Linux"),
+  a kernel release as OS version, or a less precise version ("16.04" where
+  "16.04.3 LTS" is known) leaves the stored value (``quality.py``).
+- **Kinds**: a category no rule places takes its kind from the model or
+  name ("Macbook Pro 13" → laptop); rows still Other are named in a note.
 """
 
 from __future__ import annotations
@@ -28,6 +41,7 @@ from __future__ import annotations
 from vcio.assets.importing.assets import AssetTarget
 from vcio.assets.importing.licences import LicenceTarget
 from vcio.core.importer.base import Preset
+from vcio.core.importer.mapping import IGNORE
 
 __all__ = ["AssetTarget", "LicenceTarget", "register"]
 
@@ -85,13 +99,27 @@ SNIPEIT_LICENCE_COLUMNS = {
 }
 
 
+# Snipe-IT's older sample layout starts "Name,Email,Username,item Name,…": there
+# `Name` is the person the asset (or licence) is checked out to and `item Name`
+# the asset or product. Both headers together identify it (with "Asset Tag"
+# for assets, "seats" for licences); the newer layouts have "Full Name" for
+# the person, or `Name` alone for the asset.
+SNIPEIT_LEGACY_DETECT = frozenset({"Name", "item Name"})
+SNIPEIT_LEGACY_ASSET_COLUMNS = {**SNIPEIT_ASSET_COLUMNS, "Name": "assigned_to"}
+# The licence target keeps no person, so the person's columns are not imported.
+SNIPEIT_LEGACY_LICENCE_COLUMNS = {
+    **SNIPEIT_LICENCE_COLUMNS, "Name": IGNORE, "Email": IGNORE, "Username": IGNORE,
+}  # fmt: skip
+
+
 def _presets() -> list[Preset]:
-    from vcio.assets.inventory import COLUMNS, GLPI_ID, OCS_ID
+    from vcio.assets.inventory import COLUMNS, FILE_HEADER, GLPI_ID, OCS_ID
 
     # The readers' columns are the asset fields (RAM and disk as text with units).
     inventory = {
         header: {"ram": "ram_gb", "disk": "disk_gb"}.get(a, a) for header, a in COLUMNS.items()
     }
+    inventory[FILE_HEADER] = "inventory_file"
     return [
         Preset(
             name="snipeit-assets",
@@ -110,6 +138,27 @@ def _presets() -> list[Preset]:
             ),  # fmt: skip
             defaults={"source": "snipeit"},
             description="Snipe-IT's asset import/export layout; Warranty is in months.",
+        ),
+        Preset(
+            name="snipeit-assets-legacy",
+            label="Snipe-IT assets, older layout (CSV)",
+            target="assets",
+            columns=SNIPEIT_LEGACY_ASSET_COLUMNS,
+            detect=SNIPEIT_LEGACY_DETECT | {"Asset Tag"},
+            defaults={"source": "snipeit"},
+            description="Name,Email,Username,item Name,…: Name is the person, item Name the asset.",
+            priority=1,
+        ),
+        Preset(
+            name="snipeit-licences-legacy",
+            label="Snipe-IT licences, older layout (CSV)",
+            target="licences",
+            columns=SNIPEIT_LEGACY_LICENCE_COLUMNS,
+            detect=SNIPEIT_LEGACY_DETECT | {"seats"},
+            defaults={"source": "snipeit", "kind": "licence", "billing_period": "annual"},
+            description="Name,Email,Username,Item name,…: Name is the person, Item name the "
+            "product.",
+            priority=1,
         ),
         Preset(
             name="snipeit-licences",
@@ -166,12 +215,13 @@ def _template(target) -> list[tuple[str, str]]:
 
 def register() -> None:
     """Register the targets, presets and inventory formats with the importer."""
-    from vcio.assets.inventory import glpi, ocs
+    from vcio.assets.inventory import glpi, ocs, ocs_json
     from vcio.core.importer.base import formats, presets, targets
 
     targets.register(asset_target)
     targets.register(licence_target)
     for preset in _presets():
         presets.register(preset)
+    formats.register(ocs_json.FORMAT)  # before GLPI's, which claims any .json object
     formats.register(glpi.FORMAT)
     formats.register(ocs.FORMAT)

@@ -8,9 +8,12 @@ machine a Snipe-IT export created, through the serial they share.
 from __future__ import annotations
 
 import calendar
+import re
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from vcio.assets.importing import parsers as p
@@ -23,6 +26,7 @@ from vcio.assets.importing.common import (
     labels_of,
     source_name,
 )
+from vcio.assets.importing.quality import worse
 from vcio.assets.models import Asset
 from vcio.core.importer.base import Counts, Field, ParsedRow, Problem
 from vcio.core.importer.values import parse_date
@@ -34,6 +38,7 @@ def _text(name: str) -> Any:
 
 
 def _id(name: str) -> Any:
+    """Text where a placeholder ("Default string", "To Be Filled By O.E.M.") is empty."""
     return p.identifier(Asset._meta.get_field(name).max_length)
 
 
@@ -41,7 +46,7 @@ def _id(name: str) -> Any:
 
 # vcio's own template, in column order.
 TEMPLATE_FIELDS = [
-    Field("name", "Name", _text("name"), required=True, help="Name or hostname.",
+    Field("name", "Name", _id("name"), required=True, help="Name or hostname.",
           aliases=("Hostname", "Host name", "Computer name", "Computer", "Device name",
                    "Device", "Asset name", "Item name", "Machine name", "DNS name")),
     Field("asset_tag", "Asset tag", _id("asset_tag"),
@@ -52,9 +57,9 @@ TEMPLATE_FIELDS = [
                    "S/N", "SN", "Service tag", "Serialnumber")),
     Field("kind", "Kind", p.kind, help="Laptop, server, … or a category such as 'Laptops'.",
           aliases=("Category", "Type", "Asset type", "Device type", "Item type", "Class")),
-    Field("manufacturer", "Manufacturer", _text("manufacturer"),
+    Field("manufacturer", "Manufacturer", _id("manufacturer"),
           aliases=("Vendor", "Make", "Brand", "Maker")),
-    Field("model", "Model", _text("model"), aliases=("Model name",)),
+    Field("model", "Model", _id("model"), aliases=("Model name",)),
     Field("os_name", "OS name", _text("os_name"),
           aliases=("OS", "Operating system", "Platform")),
     Field("os_version", "OS version", _text("os_version"),
@@ -121,6 +126,14 @@ EXTRA_FIELDS.append(
     Field("eol_date", "End of life", parse_date,
           aliases=("Asset EOL Date", "EOL", "EOL date", "End of life date"))
 )  # fmt: skip
+# Filled by the agent inventory readers only (never stored): which file a row
+# is, and when its inventory was taken ("2017-06-09 09:00:49", sorts as text).
+EXTRA_FIELDS += [
+    Field("inventory_file", "Inventory file", p.text()),
+    Field("taken_at", "Inventory date", p.text()),
+    Field("host", "Host", p.text(), help="A virtual machine's host: its device id, or serial:…"),
+    Field("partial", "Partial inventory", p.text()),
+]
 
 # Fields copied to the model as they are (department is resolved per client).
 DIRECT = tuple(f.name for f in TEMPLATE_FIELDS if f.name not in ("source", "external_id")) + (
@@ -148,6 +161,11 @@ def prepare(values: dict[str, Any], source: str) -> tuple[dict[str, Any], str | 
     built from first/last name, email or username. Empty values are left out.
     """
     data = {name: values[name] for name in DIRECT if values.get(name) is not None}
+    if data.get("kind", p.UNPLACED) is p.UNPLACED:
+        # A category vcio cannot place (or none): the model or name may say it.
+        guessed = p.guess_kind(values.get("model"), values.get("model_number"), values.get("name"))
+        if guessed:
+            data["kind"] = guessed
     for field, fallback in (("ram_gb", "ram_mb"), ("disk_gb", "disk_mb")):
         if field not in data and values.get(fallback) is not None:
             data[field] = values[fallback]
@@ -193,12 +211,22 @@ def keys(data: dict[str, Any]) -> list[tuple[str, Any]]:
 
 
 class Index:
-    """Existing assets (or their ids) by each key; the oldest asset wins a shared key."""
+    """Existing assets (or their ids) by each key; the oldest asset wins a shared key.
+
+    A serial or an agent's device id names one machine; an asset tag is only
+    a label someone (or a firmware default) stuck on it. So a row found by
+    its tag alone is not that asset when both have a serial, or both an id
+    from the same source, and these differ: two machines with one tag stay
+    two assets instead of one record that flips on every import.
+    """
 
     def __init__(self) -> None:
         self.by: dict[str, dict[Any, Any]] = {"external_id": {}, "serial": {}, "asset_tag": {}}
+        # item → (source, external id, folded serial), to check a match by tag.
+        self.identity: dict[Any, tuple[str, str, str]] = {}
 
     def add(self, item: Any, source: str, external_id: str, serial: str, tag: str) -> None:
+        self.identity[_key(item)] = (source, external_id, casefold(serial) if serial else "")
         if source and external_id:
             self.by["external_id"].setdefault((source, external_id), item)
         if serial:
@@ -209,9 +237,24 @@ class Index:
     def find(self, row_keys: list[tuple[str, Any]]) -> tuple[Any, str] | None:
         for field, key in row_keys:
             item = self.by[field].get(key)
-            if item is not None:
+            if item is not None and (field != "asset_tag" or self._same(item, row_keys)):
                 return item, field
         return None
+
+    def _same(self, item: Any, row_keys: list[tuple[str, Any]]) -> bool:
+        """False when the row's serial or device id says ``item`` is another machine."""
+        source, external_id, serial = self.identity[_key(item)]
+        for field, key in row_keys:
+            if field == "serial" and serial and key != serial:
+                return False
+            other_id = field == "external_id" and key[0] == source and key[1] != external_id
+            if other_id and external_id:
+                return False
+        return True
+
+
+def _key(item: Any) -> Any:
+    return item if isinstance(item, int) else item.pk
 
 
 class AssetTarget:
@@ -258,7 +301,27 @@ class AssetTarget:
                     problems.append(Problem(f"matches the same existing asset as row {earlier}",
                                             row=row.number, value=str(data.get(field, "")),
                                             column=column(row, field, self.labels)))  # fmt: skip
-        return problems + dup.problems
+        return [in_file(p, rows) for p in problems + dup.problems]
+
+    def review_rows(self, client, rows: list[ParsedRow]) -> tuple[list[ParsedRow], list[Problem]]:
+        """The rows to import and the notes about them.
+
+        Of several inventories of one machine given together, the newest is
+        kept and the others left out with a note; the rows left of kind
+        Other are named in a note.
+        """
+        rows, notes = newest_inventories(rows)
+        for row in rows:
+            kind = row.values.get("kind")
+            if kind is p.UNPLACED:  # the preview shows the kind the model gives
+                values = row.values
+                row.values["kind"] = (
+                    p.guess_kind(
+                        values.get("model"), values.get("model_number"), values.get("name")
+                    )
+                    or kind
+                )
+        return rows, notes + left_other(rows, self.labels)
 
     def apply(self, client, rows: list[ParsedRow], *, source: str) -> Counts:
         """Create the new assets and update the changed ones, in batches; no query per row."""
@@ -268,10 +331,13 @@ class AssetTarget:
             index.add(asset, asset.source, asset.external_id, asset.serial, asset.asset_tag)
         departments = Departments(client)
         contacts = _Contacts(client)
-        upsert = Upsert(Asset, client, timezone.now(), seen_field="last_seen")
+        upsert = Upsert(Asset, client, timezone.now(), seen_field="last_seen", worse=worse)
         matched: set[int] = set()
+        guests: list[tuple[str, str, str]] = []
         for row in rows:
             data, email = prepare(row.values, source)
+            if row.values.get("host") and data.get("external_id"):
+                guests.append((data["source"], data["external_id"], row.values["host"]))
             contacts.link(data, email)
             hit = index.find(keys(data))
             if hit is None:
@@ -284,7 +350,9 @@ class AssetTarget:
             matched.add(asset.pk)
             departments.resolve(data, asset.notes)
             upsert.update(asset, data)
-        return upsert.finish()
+        counts = upsert.finish()
+        link_hosts(client, guests)
+        return counts
 
 
 class _Contacts:
@@ -308,3 +376,142 @@ class _Contacts:
         pk = self.ids.get(casefold(email))
         if pk is not None:
             data["contact_id"] = pk
+
+
+SHOWN = 10
+
+
+def left_other(rows: list[ParsedRow], labels: dict[str, str]) -> list[Problem]:
+    """One note naming the rows whose kind is Other: neither category nor model said more.
+
+    Rows without a kind column, or whose kind is "Other" in so many words,
+    are not counted. Lists the first rows and the categories they gave, so
+    the user sees what to map or fix.
+    """
+    other = []
+    for row in rows:
+        if row.values.get("kind") is p.UNPLACED and prepare(row.values, "")[0]["kind"] == "other":
+            other.append(row)
+    if not other:
+        return []
+    numbers = ", ".join(str(r.number) for r in other[:SHOWN]) + (
+        ", …" if len(other) > SHOWN else ""
+    )
+    header = column(other[0], "kind", labels)
+    seen = dict.fromkeys(
+        str(r.values.get("model") or r.values.get("name") or "") for r in other if r.values
+    )
+    examples = ", ".join(f"`{v}`" for v in list(seen)[:3] if v)
+    rows_word = "row is" if len(other) == 1 else "rows are"
+    return [
+        Problem(
+            f"{len(other)} {rows_word} of kind Other: nothing in `{header}` or the model name "
+            f"says what {'it is' if len(other) == 1 else 'they are'} "
+            f"({'row' if len(other) == 1 else 'rows'} {numbers}"
+            + (f"; e.g. {examples}" if examples else "")
+            + "). Fill a Kind column (laptop, server, …) or fix the category and import again"
+        )
+    ]
+
+
+_ROW_REF = re.compile(r"\b(?:(on|in|as) )?row (\d+)\b")
+
+
+def in_file(problem: Problem, rows: list[ParsedRow]) -> Problem:
+    """``problem`` about an inventory row named by its file ("copy.json: … in laptop.json")."""
+    files = {r.number: r.values.get("inventory_file") for r in rows}
+    if problem.row is None or not files.get(problem.row):
+        return problem
+
+    def name(match: re.Match) -> str:
+        file = files.get(int(match[2]))
+        return f"{'as' if match[1] == 'as' else 'in'} {file}" if file else match[0]
+
+    return replace(
+        problem, message=_ROW_REF.sub(name, problem.message), file=files[problem.row],
+        whole_file=True,
+    )  # fmt: skip
+
+
+def newest_inventories(rows: list[ParsedRow]) -> tuple[list[ParsedRow], list[Problem]]:
+    """Of inventory rows (one per file) that share a key, the newest; notes for the others.
+
+    Agents send an inventory a day: a folder of them holds the same machine
+    several times. The newest by the inventory's own date wins (the later
+    file when the dates are equal or missing); the others are not imported.
+    Rows that are not inventories are left for check_rows to report.
+    """
+    newest: dict[Any, ParsedRow] = {}
+    for row in rows:
+        if row.values.get("inventory_file"):
+            for key in _machine_keys(row):
+                older = newest.get(key)
+                if older is None or _taken(older) <= _taken(row):
+                    newest[key] = row
+    if not newest:
+        return rows, []  # not an inventory: nothing to compare
+    kept, notes = [], []
+    for row in rows:
+        if not row.values.get("inventory_file"):
+            kept.append(row)
+            continue
+        newer = [newest[k] for k in _machine_keys(row) if newest.get(k, row) is not row]
+        if not newer:
+            kept.append(row)
+            continue
+        data, winner = prepare(row.values, "(this import)")[0], newer[0]
+        notes.append(Problem(
+            f"an older inventory of {data.get('name', 'this machine')} "
+            f"({row.values.get('taken_at') or 'no date'}) than "
+            f"{winner.values['inventory_file']} ({winner.values.get('taken_at') or 'no date'}): "
+            "not imported", file=row.values["inventory_file"],
+        ))  # fmt: skip
+    return kept, notes
+
+
+def _machine_keys(row: ParsedRow) -> list[tuple[str, Any]]:
+    """The keys that name one machine (device id, serial): a shared tag does not."""
+    return [k for k in keys(prepare(row.values, "(this import)")[0]) if k[0] != "asset_tag"]
+
+
+def _taken(row: ParsedRow) -> tuple[str, bool, int]:
+    """Newest first by the agent's date, then a full inventory over a partial one, then order."""
+    return (row.values.get("taken_at") or "", not row.values.get("partial"), row.number)
+
+
+def link_hosts(client, guests: list[tuple[str, str, str]]) -> None:
+    """Point each virtual machine at its host: (source, VM's external id, host's link).
+
+    The link is the host's device id in the same source, or "serial:…". Runs
+    after the rows are written, so hosts and guests new in this import are
+    found; three queries whatever the number of machines.
+    """
+    if not guests:
+        return
+    links = {(src, ext): link for src, ext, link in guests}
+    device_ids = {link for link in links.values() if not link.startswith("serial:")}
+    serials = {link[7:] for link in links.values() if link.startswith("serial:")}
+    hosts: dict[tuple[str, str], int] = {}
+    for pk, src, ext, serial in (
+        Asset.objects.filter(client=client)
+        .filter(Q(external_id__in=device_ids) | Q(serial__in=serials))
+        .values_list("id", "source", "external_id", "serial")
+    ):
+        hosts.setdefault((src, ext), pk)
+        if serial:
+            hosts.setdefault(("serial", f"serial:{serial}"), pk)
+    changed = []
+    for vm in Asset.objects.filter(client=client, external_id__in={ext for _, ext in links}).only(
+        "id", "source", "external_id", "host_id"
+    ):
+        link = links.get((vm.source, vm.external_id))
+        if link is None:
+            continue
+        host_id = hosts.get(("serial", link) if link.startswith("serial:") else (vm.source, link))
+        if host_id is not None and host_id != vm.host_id and host_id != vm.pk:
+            vm.host_id = host_id
+            changed.append(vm)
+    Asset.objects.bulk_update(changed, ["host"], batch_size=BATCH_UPDATE)
+
+
+BATCH_UPDATE = 500

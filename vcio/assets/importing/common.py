@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from typing import Any
 
 from vcio.core.importer.base import Counts, Field, ParsedRow, Problem, presets
@@ -102,6 +102,9 @@ def department_note(notes: str, missing: str | None) -> str:
 
 IDENTITY = ("source", "external_id")
 
+# (field, incoming value, stored value) → True when the incoming one says less.
+Worse = Callable[[str, Any, Any], bool]
+
 
 class Upsert:
     """The writes of one import into ``model`` for ``client``, done in batches.
@@ -113,8 +116,16 @@ class Upsert:
     per thousand rows.
     """
 
-    def __init__(self, model: type, client, now, seen_field: str | None = None) -> None:
+    def __init__(
+        self,
+        model: type,
+        client,
+        now,
+        seen_field: str | None = None,
+        worse: Worse | None = None,
+    ) -> None:
         self.model, self.client, self.now, self.seen_field = model, client, now, seen_field
+        self.worse = worse
         self.pending: list[Any] = []
         self.updated: list[Any] = []
         self.unchanged: list[int] = []
@@ -129,7 +140,7 @@ class Upsert:
 
     def update(self, obj: Any, data: dict[str, Any]) -> None:
         """Apply ``data`` to ``obj``; it is written only if a value changed."""
-        changed = merge(obj, data, skip=frozenset(IDENTITY))
+        changed = merge(obj, data, skip=frozenset(IDENTITY), worse=self.worse)
         if not obj.external_id and data.get("external_id"):
             # Adopt the first external identity; never trade one for another,
             # or two sources would flip it back and forth on every import.
@@ -167,18 +178,22 @@ class Upsert:
             self.pending = []
 
 
-def merge(obj: Any, data: dict[str, Any], skip: frozenset[str] = frozenset()) -> set[str]:
+def merge(
+    obj: Any, data: dict[str, Any], skip: frozenset[str] = frozenset(), worse: Worse | None = None
+) -> set[str]:
     """Copy ``data`` onto ``obj``; return the names of the fields whose value changed.
 
     Only what the row gives is compared: an empty cell or a column the file
     lacks never erases what vcio already knows (one source's export must not
-    wipe another's data, e.g. an agent inventory the purchase cost).
+    wipe another's data, e.g. an agent inventory the purchase cost). Nor does
+    a value ``worse(field, new, old)`` ranks below the known one.
     """
     changed = set()
     for name, value in data.items():
         if name in skip:
             continue
-        if getattr(obj, name) != value:
+        current = getattr(obj, name)
+        if current != value and not (worse and worse(name, value, current)):
             setattr(obj, name, value)
             changed.add(name)
     return changed

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+from vcio.assets.importing.placeholders import is_placeholder
 from vcio.assets.models import AssetKind, AssetStatus, BillingPeriod, Licence
 from vcio.core.importer.values import int_parser, money_parser, parse_date, parse_decimal
 
@@ -36,24 +37,8 @@ def text(max_length: int | None = None) -> Callable[[str], str | None]:
     return parse
 
 
-# What inventories and spreadsheets write when they do not know a serial or tag.
-# Read as empty so that a hundred "To Be Filled By O.E.M." machines are not one asset.
-_PLACEHOLDERS = frozenset(
-    {
-        "-", "--", "?", "0", "n/a", "na", "none", "null", "nil", "unknown", "tbd",
-        "not specified", "not available", "not applicable", "default string",
-        "to be filled by o.e.m.", "to be filled by oem", "o.e.m.", "oem",
-        "system serial number", "chassis serial number", "serial number",
-        "123456789", "1234567890",
-    }
-)  # fmt: skip
-_REPEATED = re.compile(r"^([0x*.#-])\1{2,}$", re.IGNORECASE)  # "0000000000", "xxxx"
-
-
-def is_placeholder(value: str) -> bool:
-    """True when ``value`` is a stand-in for "no serial / no tag", not an identifier."""
-    folded = value.strip().casefold()
-    return not folded or folded in _PLACEHOLDERS or bool(_REPEATED.match(folded))
+# Placeholders ("To Be Filled By O.E.M.", "0000000000") are listed as data in
+# vcio/assets/data/placeholders.json; see vcio.assets.importing.placeholders.
 
 
 def identifier(max_length: int) -> Callable[[str], str | None]:
@@ -180,9 +165,55 @@ def kind(value: str) -> str:
     """An asset kind from a kind or a category ("Laptops", "Mobile Phones", …).
 
     Categories are free text in every inventory tool, so one we cannot place
-    is "other", never an error.
+    is :data:`UNPLACED` (kind Other unless the model says more), never an error.
     """
-    return _kind(value) or AssetKind.OTHER
+    return _kind(value) or UNPLACED
+
+
+class _Unplaced(str):
+    """Kind "other" because no rule placed the category (told apart with ``is``)."""
+
+
+# A category no rule places: the target stores Other unless the model or name
+# says more, and names the rows in a note. An explicit "Other" stays Other.
+UNPLACED = _Unplaced(AssetKind.OTHER.value)
+
+
+# Product families whose name says what the device is, when a category does not
+# (Snipe-IT's categories are whatever its users typed; its model names are not).
+_model_kind = _matcher(
+    {},
+    [
+        (AssetKind.VIRTUAL_MACHINE, ("virtual machine", "virtual platform", "kvm", "hvm domu")),
+        (AssetKind.STORAGE, ("synology", "diskstation", "qnap", "powervault", "netapp",
+                             "storeonce", "msa 2040", "msa 2050", "msa 2060")),
+        (AssetKind.PRINTER, ("laserjet", "officejet", "deskjet", "pagewide", "ecosys", "bizhub",
+                             "imagerunner", "i sensys", "workcentre", "versalink", "taskalfa")),
+        (AssetKind.MOBILE, ("iphone", "ipad", "galaxy", "pixel", "surface pro", "surface go")),
+        (AssetKind.LAPTOP, ("macbook", "latitude", "elitebook", "probook", "zbook", "thinkpad",
+                            "ideapad", "thinkbook", "xps 13", "xps 15", "xps 17", "surface laptop",
+                            "surface book", "vivobook", "zenbook", "travelmate", "swift",
+                            "chromebook", "notebook", "laptop")),
+        (AssetKind.SERVER, ("poweredge", "proliant", "primergy", "thinksystem", "system x",
+                            "ucs c", "ucs b", "server")),
+        (AssetKind.NETWORK, ("catalyst", "meraki", "unifi", "fortigate", "fortiswitch",
+                             "procurve", "aruba", "sonicwall", "mikrotik", "edgerouter",
+                             "watchguard", "switch", "router", "access point", "firewall")),
+        (AssetKind.WORKSTATION, ("optiplex", "prodesk", "elitedesk", "thinkcentre", "imac",
+                                 "mac mini", "mac studio", "mac pro", "nuc", "precision tower",
+                                 "z2 tower", "desktop", "workstation")),
+    ],
+)  # fmt: skip
+
+
+def guess_kind(*names: str | None) -> str | None:
+    """The kind the first telling name says (a model "Macbook Pro 13" → laptop), else None."""
+    for name in names:
+        if name:
+            found = _model_kind(name)
+            if found:
+                return found
+    return None
 
 
 _status = _matcher(

@@ -3,24 +3,25 @@
 The readers turn each file into a :class:`Machine` and the machines into a
 :class:`~vcio.core.importer.base.Table` with the columns in :data:`COLUMNS`,
 which the ``glpi`` and ``ocs`` presets map onto the asset target. Row numbers
-are the files' positions in the list given (1 = the first file).
+count machines (and the virtual machines their hosts list) in the order
+read; a ``File`` column names each row's file for messages.
 
 A file that cannot be read (not JSON/XML, not an inventory, no machine in
-it) is reported by raising :class:`InventoryError` (a ``FileProblem``, so
-nothing is imported) after every file was tried, so one message lists all
-broken files; each problem names its file in ``Problem.file`` and reads
-"inventory-3.json: not valid JSON (line 4, column 2)".
+it) is left out with a problem in ``Table.skipped`` that names it
+("inventory-3.json: not valid JSON (line 4, column 2)"): nothing is written
+under an atomic import, the other files are under --no-atomic. When no file
+can be read, :class:`InventoryError` lists them all.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import BinaryIO
 
-from vcio.assets.importing.parsers import is_placeholder
+from vcio.assets.importing.placeholders import is_placeholder
 from vcio.assets.models import AssetKind
 from vcio.core.importer.base import Problem, Table
 from vcio.core.importer.readers import FileProblem
@@ -70,7 +71,17 @@ class Machine:
     disk: str = ""
     assigned_to: str = ""
     location: str = ""
+    # When the agent took the inventory ("2017-06-09 09:00:49"), to keep the
+    # newest of two inventories of one machine given together.
+    taken_at: str = ""
+    # "yes" for a GLPI partial inventory (one section sent after a change):
+    # a full inventory of the same machine in the same import wins over it.
+    partial: str = ""
+    # A virtual machine's host: the host's device id (or "serial:…").
+    host: str = ""
     device_id: str = ""
+    # The virtual machines the host's inventory lists (read as rows of their own).
+    guests: list[Machine] = field(default_factory=list)
 
 
 # Table column → Machine attribute; the last column is the reader's device id.
@@ -88,43 +99,92 @@ COLUMNS = {
     "Disk (GB)": "disk",
     "Assigned to": "assigned_to",
     "Location": "location",
+    "Inventory date": "taken_at",
+    "Host": "host",
+    "Partial": "partial",
 }
-assert {f.name for f in fields(Machine)} == {*COLUMNS.values(), "device_id"}
+FILE_HEADER = "File"  # the file each row was read from, to name it in messages
+assert {f.name for f in fields(Machine)} == {*COLUMNS.values(), "device_id", "guests"}
 
 
 def read_all(
-    files: list[tuple[str, BinaryIO]], read_one: Callable[[str, bytes], Machine], id_header: str
+    files: list[tuple[str, BinaryIO]],
+    read_one: Callable[[str, bytes], Machine | list[Machine]],
+    id_header: str,
 ) -> Table:
-    """Read every file with ``read_one``; a table of machines, or InventoryError naming files."""
+    """Read every file with ``read_one``: a table of machines, one row per file.
+
+    Files that cannot be read are left out, each with a problem naming it in
+    ``Table.skipped`` (so --no-atomic imports the others); when no file can be
+    read, InventoryError names them all.
+    """
     rows: list[tuple[int, list[str]]] = []
     problems: list[Problem] = []
-    for number, (filename, handle) in enumerate(files, start=1):
+    for filename, handle in files:
         try:
             data = handle.read(MAX_FILE_BYTES + 1)
             if len(data) > MAX_FILE_BYTES:
                 raise BadFile(f"larger than {MAX_FILE_BYTES // 2**20} MB")
             if not data.strip():
                 raise BadFile("the file is empty")
-            machine = read_one(filename, data)
+            found = read_one(filename, data)
         except BadFile as exc:
             problems.append(Problem(str(exc), file=filename))
             continue
-        cells = [clean(getattr(machine, attr)) for attr in COLUMNS.values()]
-        rows.append((number, [*cells, clean(machine.device_id)]))
-    if problems:
+        for machine in found if isinstance(found, list) else [found]:
+            for one in (machine, *guests_of(machine)):
+                cells = [clean(getattr(one, attr)) for attr in COLUMNS.values()]
+                rows.append((len(rows) + 1, [*cells, filename, clean(one.device_id)]))
+    if problems and not rows:
         raise InventoryError(problems)
-    return Table(headers=[*COLUMNS, id_header], rows=rows)
+    return Table(headers=[*COLUMNS, FILE_HEADER, id_header], rows=rows, skipped=problems)
+
+
+# Application containers come and go by the hour; they are not assets.
+_CONTAINERS = frozenset({"docker", "podman", "containerd", "cri-o", "kubernetes"})
+
+
+def virtual_machine(
+    name: object, uuid: object, vmtype: object, subsystem: object, memory: object, vcpu: object
+) -> Machine | None:
+    """A virtual machine a host's inventory lists, or None for a container or a nameless one.
+
+    Keyed by its UUID ("vm:<uuid>"); its RAM is the inventory's MB figure.
+    """
+    vmtype, name, uuid = clean(vmtype), clean(name), clean(uuid)
+    if not name or vmtype.casefold() in _CONTAINERS:
+        return None
+    ram = clean(memory)
+    cpus = clean(vcpu)
+    return Machine(
+        name=name,
+        kind=AssetKind.VIRTUAL_MACHINE,
+        model=first(subsystem, vmtype),
+        cpu=f"{cpus} vCPU" if cpus else "",
+        ram=f"{ram} MB" if ram.isdigit() else ram,
+        device_id=f"vm:{uuid}" if uuid else "",
+    )
+
+
+def guests_of(host: Machine) -> list[Machine]:
+    """The host's virtual machines, each pointing at the host and keyed even without a UUID."""
+    link = host.device_id or (f"serial:{host.serial}" if host.serial else "")
+    guests = []
+    for guest in host.guests:
+        if not link:
+            break  # a host nothing identifies cannot be linked to
+        guest.host, guest.taken_at, guest.partial = link, host.taken_at, host.partial
+        guest.device_id = guest.device_id or f"vm:{link}:{guest.name}"
+        guests.append(guest)
+    return guests
 
 
 def clean(value: object) -> str:
     """A cell's text: stripped, one line, '' for None and for vendor placeholders."""
     text = " ".join(str(value).split()) if value is not None else ""
-    return "" if is_placeholder(text) or text.casefold() in _JUNK else text
-
-
-# Firmware fillers seen in manufacturer/model fields.
-# ("release-keys" is the build tag Android agents report as the asset tag.)
-_JUNK = frozenset({"system manufacturer", "system product name", "release-keys"})
+    # The placeholder list (vcio/assets/data/placeholders.json) also holds the
+    # firmware's "System manufacturer" and Android's "release-keys" asset tag.
+    return "" if is_placeholder(text) else text
 
 
 def first(*values: object) -> str:
@@ -218,6 +278,28 @@ def operating_system(
     if any(word in both for word in ("macos", "mac os", "os x", "darwin")):
         return "macOS", version.split(" ")[0]
     return name or full_name, version
+
+
+_RELEASE = re.compile(
+    r"^(?P<name>.*?[A-Za-z].*?)\s+(?:release\s+|version\s+)?(?P<version>\d[\w.]*(?:\s.*)?)$",
+    re.IGNORECASE,
+)
+
+
+def hardware_os(os_name: object, os_version: object) -> tuple[str, str]:
+    """(OS name, version) from an inventory's HARDWARE section alone (no OPERATINGSYSTEM).
+
+    There OSVERSION is the kernel on anything but Windows ("4.8.11-040811-generic"),
+    which no end-of-life table knows: the version is taken from the name
+    instead ("Ubuntu 16.04.3 LTS" → "Ubuntu", "16.04.3 LTS"), or left empty.
+    """
+    name, version = clean(os_name), clean(os_version)
+    if "windows" in name.casefold():
+        return operating_system(name, version, name)
+    match = _RELEASE.match(name)
+    if match:
+        return operating_system(match["name"], match["version"], name)
+    return operating_system(name, "", name)
 
 
 # --- kinds ----------------------------------------------------------------------

@@ -29,6 +29,7 @@ from vcio.assets.inventory import (
     read_all,
     strip_agent_date,
     total_mb,
+    virtual_machine,
 )
 from vcio.assets.models import AssetKind
 from vcio.core.importer.base import Format, Table
@@ -55,6 +56,11 @@ def load(data: bytes) -> dict[str, Any]:
     except RecursionError:
         raise BadFile("not a GLPI inventory (nested too deeply)") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("content"), dict):
+        from vcio.assets.inventory.ocs_json import is_ocs_document
+
+        if is_ocs_document(doc):
+            raise BadFile("an OCS Inventory NG export, not a GLPI inventory: import it with "
+                          "format ocs-json (`--format ocs-json`)")  # fmt: skip
         raise BadFile('not a GLPI inventory (no "content" object)')
     return doc
 
@@ -86,7 +92,15 @@ def read_one(filename: str, data: bytes) -> Machine:
         for s in _items(content, "storages")
         if is_disk(s.get("type"), s.get("description"), s.get("name"), s.get("interface"))
     ]
+    guests = [
+        # An entry with an image and no type is a container (agents omit "docker").
+        virtual_machine(v.get("name"), v.get("uuid"),
+                        v.get("vmtype") or ("docker" if v.get("image") else ""),
+                        v.get("subsystem"), v.get("memory"), v.get("vcpu"))
+        for v in _items(content, "virtualmachines")
+    ]  # fmt: skip
     return Machine(
+        guests=[g for g in guests if g],
         name=first(hardware.get("name"), system.get("fqdn"), strip_agent_date(device_id)),
         kind=kind,
         serial=first(bios.get("ssn")),
@@ -102,6 +116,8 @@ def read_one(filename: str, data: bytes) -> Machine:
         ),
         disk=mb(total_mb(disks)),
         assigned_to=person(hardware.get("lastloggeduser")),
+        taken_at=first(_obj(content, "accesslog").get("logdate")),
+        partial="yes" if doc.get("partial") is True else "",
         device_id=device_id,
     )
 

@@ -30,6 +30,7 @@ from vcio.assets.inventory import (
     cpu_label,
     device_kind,
     first,
+    hardware_os,
     is_disk,
     mb,
     operating_system,
@@ -38,6 +39,7 @@ from vcio.assets.inventory import (
     read_all,
     strip_agent_date,
     total_mb,
+    virtual_machine,
 )
 from vcio.core.importer.base import Format, Table
 
@@ -101,16 +103,20 @@ def read_one(filename: str, data: bytes) -> Machine:
             _text(system, "KERNEL_VERSION") or _text(hardware, "OSVERSION"),
         )
     else:  # older agents put the OS in HARDWARE only
-        os_name, os_version = operating_system(
-            _text(hardware, "OSNAME"), _text(hardware, "OSVERSION"), _text(hardware, "OSNAME")
-        )
+        os_name, os_version = hardware_os(_text(hardware, "OSNAME"), _text(hardware, "OSVERSION"))
     disks = [
         s.findtext("DISKSIZE")
         for s in content.findall("STORAGES")
         if is_disk(*(s.findtext(tag) for tag in ("TYPE", "DESCRIPTION", "NAME", "INTERFACE")))
     ]
     cpus = [c.findtext("NAME") for c in content.findall("CPUS")]
+    guests = [
+        virtual_machine(*(v.findtext(t) for t in ("NAME", "UUID", "VMTYPE", "SUBSYSTEM",
+                                                   "MEMORY", "VCPU")))
+        for v in content.findall("VIRTUALMACHINES")
+    ]  # fmt: skip
     return Machine(
+        guests=[g for g in guests if g],
         name=first(_text(hardware, "NAME"), strip_agent_date(device_id)),
         kind=computer_kind(_text(hardware, "CHASSIS_TYPE"), _text(hardware, "VMSYSTEM"), os_name),
         serial=_text(bios, "SSN"),
@@ -126,6 +132,7 @@ def read_one(filename: str, data: bytes) -> Machine:
         ),
         disk=mb(total_mb(disks)),
         assigned_to=person(hardware.findtext("LASTLOGGEDUSER")),
+        taken_at=_text(content.find("ACCESSLOG"), "LOGDATE"),
         device_id=device_id,
     )
 

@@ -160,7 +160,9 @@ class AssetDetail(ClientMixin, generic.DetailView):
 
     def get_object(self, queryset=None) -> Asset:
         return get_for_user_or_404(
-            Asset.objects.filter(client=self.client).select_related("department", "contact"),
+            Asset.objects.filter(client=self.client).select_related(
+                "department", "contact", "host"
+            ),
             self.request.user,
             pk=self.kwargs["pk"],
         )
@@ -169,6 +171,10 @@ class AssetDetail(ClientMixin, generic.DetailView):
         ctx = super().get_context_data(**kwargs)
         asset = self.object
         ctx["life"] = services.assess_assets([asset], self.client)[asset.pk]
+        # The virtual machines an agent inventory found on this host (one query).
+        ctx["guests"] = list(
+            Asset.objects.filter(client=self.client, host=asset).only("id", "name", "kind")[:200]
+        )
         ctx["events"] = audit_display.describe(
             AuditEvent.objects.for_user(self.request.user)
             .filter(

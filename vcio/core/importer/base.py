@@ -40,10 +40,13 @@ class Problem:
     column: str | None = None
     value: str | None = None
     file: str | None = None
+    # The row is a whole file (one agent inventory per file): the message names
+    # the file only, while ``row`` still tells the engine which row to leave out.
+    whole_file: bool = False
 
     def __str__(self) -> str:
         where = [self.file] if self.file else []
-        if self.row is not None:
+        if self.row is not None and not (self.whole_file and self.file):
             where.append(f"{'row' if where else 'Row'} {self.row}")
         if self.column:
             where.append(f"column `{self.column}`")
@@ -88,6 +91,10 @@ class Preset:
     # Constant values for fields the layout lacks (e.g. {"source": "snipeit"}).
     defaults: dict[str, str] = field(default_factory=dict)
     description: str = ""
+    # Among presets whose detect headers are all present, the highest priority
+    # wins, then the one with most detect headers: a layout told apart by one
+    # extra header (Snipe-IT's older "Name" + "item Name") outranks its sibling.
+    priority: int = 0
 
 
 @dataclass
@@ -98,6 +105,9 @@ class Table:
     rows: Iterable[tuple[int, list[str]]]
     # Readers of non-table formats name their preset (agent inventories).
     preset: str | None = None
+    # Files left out (empty, not an inventory …), one problem each naming the
+    # file: under --no-atomic the rest is imported, as with a bad row.
+    skipped: list[Problem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -126,6 +136,10 @@ class Target(Protocol):
 
     def template_headers(self) -> list[str]:
         """Headers of vcio's own downloadable template for this target."""
+
+    # Optional: ``review_rows(client, rows) -> (rows, notes)``, called before
+    # check_rows: the rows to import (e.g. only the newest of two inventories of
+    # one machine) and warnings that do not stop the import (kind Other).
 
 
 targets = Registry("import target")

@@ -67,11 +67,12 @@ class _Collected:
     read: int = 0
     fatal: bool = False
 
-    def problem(self, problem: Problem) -> None:
+    def problem(self, problem: Problem, *, fatal: bool | None = None) -> None:
+        """Record ``problem``; one without a row stops the import unless ``fatal`` is False."""
         self.problem_count += 1
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(problem)
-        if problem.row is None:
+        if fatal if fatal is not None else problem.row is None:
             self.fatal = True
 
 
@@ -187,6 +188,12 @@ def _collect(
     for index, table in enumerate(tables):
         got.format = got.format or table.format
         got.notes += table.notes
+        for skipped in table.table.skipped:
+            # A file left out is a failed "row": fatal only under atomic.
+            got.problem(skipped, fatal=False)
+            got.bad_rows.add(-len(got.bad_rows) - 1)  # counted as failed, matches no row
+        if not table.headers and table.table.skipped:
+            continue
         file_label = table.label if several else None
         try:
             chosen = choose_preset(
@@ -220,6 +227,10 @@ def _collect(
         return got
     if progress:
         progress("checking", 0, 1)
+    review = getattr(target, "review_rows", None)  # optional: see base.Target
+    if review is not None:
+        got.rows, notes = review(client, got.rows)
+        got.notes += [src.locate(n, tables) if several else n for n in notes]
     for p in target.check_rows(client, got.rows) or ():
         if p.row is not None:
             got.bad_rows.add(p.row)  # still the engine's number, unique across files

@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from vcio.core.importer.base import Preset, Problem, Target, formats, presets, presets_for
+from vcio.core.importer.base import (
+    Preset,
+    Problem,
+    Target,
+    formats,
+    presets,
+    presets_for,
+    targets,
+)
 
 __all__ = ["IGNORE", "Mapping", "build_mapping", "choose_preset", "fold", "resolve_layout"]
 
@@ -66,11 +74,42 @@ def choose_preset(
         return preset_named(target, name)
     if table_preset:
         return preset_named(target, table_preset)
+    return _detected(target.key, headers)
+
+
+def _detected(target_key: str, headers: list[str]) -> Preset | None:
+    """The preset of ``target_key`` whose ``detect`` headers are all in ``headers``."""
     present = {fold(h) for h in headers}
     matches = [
-        p for p in presets_for(target.key) if p.detect and {fold(h) for h in p.detect} <= present
+        p for p in presets_for(target_key) if p.detect and {fold(h) for h in p.detect} <= present
     ]
-    return max(matches, key=lambda p: len(p.detect), default=None)
+    return max(matches, key=lambda p: (p.priority, len(p.detect)), default=None)
+
+
+def _folded(headers: frozenset[str]) -> set[str]:
+    return {fold(h) for h in headers}
+
+
+def other_target_layout(target: Target, headers: list[str]) -> Problem | None:
+    """A problem when ``headers`` are a known layout of another target and none of ``target``'s.
+
+    A Snipe-IT licence export imported as assets would otherwise become one
+    asset per licence (its "Item name" and "serial number" fit the asset
+    fields): the file is refused with the target it belongs to.
+    """
+    if _detected(target.key, headers) is not None:
+        return None
+    for preset in presets:
+        if preset.target != target.key and _detected(preset.target, headers) is preset:
+            other = targets.get(preset.target) if preset.target in targets else None
+            label = other.label if other else preset.target
+            found = ", ".join(f"`{h}`" for h in headers if fold(h) in _folded(preset.detect))
+            return Problem(
+                f"this file looks like {preset.label} (columns {found}), not "
+                f"{target.label.lower()}: import it as {label.lower()} instead "
+                f"(`vcio import {preset.target}`, or {label} on the import page)"
+            )
+    return None
 
 
 def preset_named(target: Target, name: str) -> Preset:
@@ -132,7 +171,8 @@ def build_mapping(
         if edited is not None and header in edited:
             wanted = edited[header] or IGNORE
         else:
-            wanted = preset_columns.get(key) or spellings.get(key, IGNORE)
+            # A preset may map a header to IGNORE on purpose (a person's "Name").
+            wanted = preset_columns[key] if key in preset_columns else spellings.get(key, IGNORE)
         if wanted != IGNORE and wanted not in by_name:
             mapping.notes.append(
                 Problem(f"`{wanted}` is not a field of {target.label}: not imported", column=header)
@@ -154,6 +194,9 @@ def build_mapping(
         mapping.columns[header] = wanted
     if preset:
         mapping.defaults = {f: v for f, v in preset.defaults.items() if f not in taken}
+    elif edited is None and (wrong := other_target_layout(target, headers)):
+        mapping.problems.append(wrong)
+        return mapping
     for f in target.fields:
         if f.required and f.name not in taken and f.name not in mapping.defaults:
             found = ", ".join(f"`{h}`" for h in headers) or "none"

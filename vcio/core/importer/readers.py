@@ -44,7 +44,6 @@ _BOMS = [
 _ENCODING_NAMES = {
     "cp1252": "Windows-1252 (Western European)",
     "mac_roman": "Mac OS Roman (classic Mac)",
-    "latin-1": "ISO-8859-1 (Latin-1)",
 }
 
 
@@ -115,8 +114,11 @@ def detect_encoding(name: str, fileobj: BinaryIO) -> tuple[str, Problem | None]:
 
     A byte-order mark decides; otherwise the whole file is checked as UTF-8
     (one streaming pass). Failing that, a file with classic Mac line endings
-    is Mac Roman (what Excel for Mac writes), any other Windows-1252, or
-    Latin-1 when it holds bytes Windows-1252 leaves undefined. Raises
+    is Mac Roman (what Excel for Mac writes), any other Windows-1252. Never
+    Latin-1: it differs from Windows-1252 only in 0x80–0x9F, where it yields
+    invisible C1 control characters (a name "O\x92Brien") instead of the
+    letters and quotes a Western file means; the five bytes Windows-1252
+    leaves undefined are read as "�" and counted in the note. Raises
     :class:`FileProblem` for binary data.
     """
     fileobj.seek(0)
@@ -132,7 +134,7 @@ def detect_encoding(name: str, fileobj: BinaryIO) -> tuple[str, Problem | None]:
             return "utf-16-be", None
         raise FileProblem(Problem("the file holds binary data: it is not a CSV file", file=name))
     decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8, cp1252 = True, True
+    utf8, undefined = True, 0
     while chunk := fileobj.read(_CHUNK):
         if b"\x00" in chunk:
             raise FileProblem(
@@ -143,18 +145,21 @@ def detect_encoding(name: str, fileobj: BinaryIO) -> tuple[str, Problem | None]:
                 decoder.decode(chunk)
             except UnicodeDecodeError:
                 utf8 = False
-        if not utf8 and cp1252 and _NOT_CP1252.search(chunk):
-            cp1252 = False
+        undefined += len(_NOT_CP1252.findall(chunk))
     fileobj.seek(0)
     if utf8:
         return "utf-8", None
+    lost = ""
     if b"\r" in head and b"\n" not in head:
         # Classic Mac line endings: Excel for Mac's "Macintosh CSV", written in Mac Roman.
         encoding = "mac_roman"
     else:
-        encoding = "cp1252" if cp1252 else "latin-1"
+        encoding = "cp1252"
+        if undefined:
+            what = "1 byte that means" if undefined == 1 else f"{undefined} bytes that mean"
+            lost = f" ({what} nothing there became �)"
     note = Problem(
-        f"the file is not UTF-8: it was read as {_ENCODING_NAMES[encoding]}. If accented "
+        f"the file is not UTF-8: it was read as {_ENCODING_NAMES[encoding]}{lost}. If accented "
         "letters look wrong below, save the file as UTF-8 (CSV UTF-8) and import it again",
         file=name,
     )

@@ -14,7 +14,7 @@ import logging
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -83,8 +83,22 @@ def read_all(
     """
     if not sources:
         raise FileProblem(Problem("no file was given"))
+    empty: list[SourceTable] = []
     for name, f in sources:
-        check_size(name, f)
+        try:
+            check_size(name, f)
+        except FileProblem as exc:
+            if len(sources) == 1 or f.seek(0, 2) != 0:
+                raise  # too big, or the only file: nothing to import
+            f.seek(0)
+            # An empty file among others is left out like a bad row (see Table.skipped).
+            empty.append(SourceTable(name, Table(headers=[], rows=[], skipped=[exc.problem])))
+    if empty:
+        left = {t.label for t in empty}
+        sources = [(name, f) for name, f in sources if name not in left]
+        if not sources:
+            raise FileProblem(Problem("every file is empty"))
+        return empty + read_all(sources, format=format, sheet=sheet)
     if format and format not in TABLE_FORMATS:
         if format not in formats:
             known = ", ".join([*TABLE_FORMATS, *(f.name for f in formats)])
@@ -156,6 +170,8 @@ def locate(problem: Problem, tables: list[SourceTable]) -> Problem:
         return f"{row} of {tables[index - 1].label}" if 0 < index <= len(tables) else match[0]
 
     message = _BIG_NUMBER.sub(readable, problem.message)
+    if problem.whole_file and problem.file:
+        return replace(problem, message=message)  # already names its own file
     if problem.row is None:
         return Problem(message, None, problem.column, problem.value, problem.file)
     index, row = divmod(problem.row, ROW_STRIDE)
