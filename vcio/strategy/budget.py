@@ -166,6 +166,9 @@ class Budget:
     committed_lines: list[tuple[str, Decimal]] = field(default_factory=list)
     forecast_lines: list[tuple[str, Decimal]] = field(default_factory=list)  # counted ones
     initiatives: list[InitiativeBudget] = field(default_factory=list)
+    # False once the fee is taken out for someone without the commercial terms:
+    # the exports then leave its column out rather than print a column of zeros.
+    shows_fee: bool = True
 
 
 def budget_quarters(
@@ -387,11 +390,21 @@ def _row(line: BudgetLine) -> list:
     ]
 
 
+FEE_COLUMN = HEADER.index("Practice fee")
+
+
+def export_header(b: Budget) -> list[str]:
+    """The exports' column names; no fee column for those who may not see the fee."""
+    return HEADER if b.shows_fee else HEADER[:FEE_COLUMN] + HEADER[FEE_COLUMN + 1 :]
+
+
 def export_rows(b: Budget) -> list[list]:
     """Every quarter, then each fiscal year and the total: the rows of both exports."""
     rows = [_row(line) for line in b.lines]
     rows += [_row(line) for line in b.years]
     rows.append(_row(b.total))
+    if not b.shows_fee:
+        rows = [row[:FEE_COLUMN] + row[FEE_COLUMN + 1 :] for row in rows]
     return [[_cell(v) for v in row] for row in rows]
 
 
@@ -405,7 +418,7 @@ def to_csv(b: Budget) -> str:
     """The budget as CSV text (amounts with two decimals, no currency symbol)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(HEADER)
+    writer.writerow(export_header(b))
     writer.writerows([safe_cell(v) for v in row] for row in export_rows(b))
     return out.getvalue()
 
@@ -421,7 +434,7 @@ def to_xlsx(b: Budget) -> bytes:
     # The client's name is typed by people: written as text even if it starts with "=".
     append_xlsx_row(ws, [f"{b.client.name}: IT budget ({b.client.currency})"])
     ws["A1"].font = Font(bold=True, size=13)
-    append_xlsx_row(ws, HEADER)
+    append_xlsx_row(ws, export_header(b))
     for cell in ws[2]:
         cell.font = Font(bold=True)
     quarters = len(b.lines)
@@ -450,4 +463,5 @@ def without_fee(b: Budget) -> Budget:
     """
     for line in [*b.lines, *b.years, b.total]:
         line.fee = ZERO
+    b.shows_fee = False
     return b

@@ -8,10 +8,12 @@ matrix and must match it.
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from vcio.core.roles import Role, matrix_markdown
 from vcio.core.tests.matrix_walker import Member, walk_matrix
@@ -132,6 +134,12 @@ def test_the_api_and_the_budget_leave_the_fee_out_for_those_without_commercial_t
         ) + Decimal(budget["total"]["committed"])
         page = login(user).get("/clients/acme/budget/").content.decode()
         assert "Practice fee" not in page and "4,321" not in page
+        # The exports leave the column out rather than print a column of zeros.
+        csv_text = login(user).get("/clients/acme/budget.csv").content.decode()
+        assert "Practice fee" not in csv_text.splitlines()[0]
+        sheet = load_workbook(io.BytesIO(login(user).get("/clients/acme/budget.xlsx").getvalue()))
+        assert "Practice fee" not in [c.value for c in sheet.active[2]]
+    assert "Practice fee" in login(bob).get("/clients/acme/budget.csv").content.decode()
     assert api(carol).get("/api/clients/acme/").json()["monthly_fee"] == "4321.00"
     total = api(bob).get("/api/budget/acme/").json()["total"]
     assert Decimal(total["fee"]) == Decimal("4321.00") * 3 * 4 * 2  # two fiscal years
@@ -143,7 +151,9 @@ def test_the_dashboard_sums_only_fees_the_user_may_see(login, alice, tess, acme,
     acme.save()
     globex.monthly_fee = Decimal("1000.00")
     globex.save()
-    assert "5,321.00 in monthly fees" in login(alice).get("/").content.decode()
+    assert 'monthly fees, per currency: <span id="monthly-fees">$5,321</span>' in (
+        login(alice).get("/").content.decode()
+    )
     page = login(tess).get("/").content.decode()
     assert "monthly fees" not in page and "4,321" not in page
     assert "Dashboard" in page  # still practice staff: the practice's pages, not the portal
