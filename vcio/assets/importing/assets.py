@@ -260,7 +260,7 @@ class AssetTarget:
                                             column=column(row, field, self.labels)))  # fmt: skip
         return problems + dup.problems
 
-    def apply(self, client, rows: list[ParsedRow], *, source: str) -> Counts:
+    def apply(self, client, rows: list[ParsedRow], *, source: str, dry_run: bool = False) -> Counts:
         """Create the new assets and update the changed ones, in batches; no query per row."""
         source = source_name(source)
         index = Index()
@@ -268,7 +268,7 @@ class AssetTarget:
             index.add(asset, asset.source, asset.external_id, asset.serial, asset.asset_tag)
         departments = Departments(client)
         contacts = _Contacts(client)
-        upsert = Upsert(Asset, client, timezone.now(), seen_field="last_seen")
+        upsert = Upsert(Asset, client, timezone.now(), seen_field="last_seen", write=not dry_run)
         matched: set[int] = set()
         for row in rows:
             data, email = prepare(row.values, source)
