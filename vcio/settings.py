@@ -245,6 +245,9 @@ LOGGING = {
 # Imports (CSV, XLSX, agent inventories): files above this many MB are refused
 # before they are read, so one upload cannot exhaust the server's memory or disk.
 VCIO_IMPORT_MAX_MB = env_int("VCIO_IMPORT_MAX_MB", 100, minimum=1, maximum=10_000)
+# Uploads above this many MB are imported by `vcio worker` in the background (the
+# page shows the progress) instead of inside the web request; 0 sends every upload there.
+VCIO_IMPORT_BACKGROUND_MB = env_int("VCIO_IMPORT_BACKGROUND_MB", 5, minimum=0, maximum=10_000)
 
 # Availability monitoring. Monitors may only target addresses inside the
 # allowed networks and outside the denied ones: by default everything but
