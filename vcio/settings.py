@@ -259,6 +259,8 @@ VCIO_MONITOR_DENIED_NETWORKS = env_list(
 )
 # Raw check results are kept this many days; hourly rollups are kept for good.
 VCIO_CHECK_RETENTION_DAYS = env_int("VCIO_CHECK_RETENTION_DAYS", 30, minimum=1, maximum=3650)
+# "Check now" requests one user may have waiting for the worker at once.
+VCIO_CHECK_NOW_PER_USER = env_int("VCIO_CHECK_NOW_PER_USER", 10, minimum=1, maximum=1000)
 # How many checks one worker runs at once.
 VCIO_CHECK_CONCURRENCY = env_int("VCIO_CHECK_CONCURRENCY", 200, minimum=1, maximum=10_000)
 # "worker": `vcio worker` runs the checks itself; "celery": it dispatches them

@@ -211,6 +211,15 @@ class CheckResultSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CheckRequestSerializer(serializers.Serializer):
+    """A "check now" handed to the worker: poll the monitor (or its results) for the outcome."""
+
+    monitor = serializers.IntegerField(source="monitor_id")
+    requested_at = serializers.DateTimeField()
+    new = serializers.BooleanField(help_text="False when a requested check was already waiting.")
+    detail = serializers.CharField()
+
+
 class OutageSerializer(serializers.ModelSerializer):
     client = serializers.SlugRelatedField(
         source="service.client", slug_field="slug", read_only=True
