@@ -76,7 +76,8 @@ class RefuseOversizeBodyMiddleware:
             limit = settings.VCIO_IMPORT_MAX_MB
             message = (
                 f"The upload is {size / _MB:.1f} MB; at most {limit} MB can be sent at once "
-                "(VCIO_IMPORT_MAX_MB). Split the file, or ask your administrator to raise the limit."
+                "(VCIO_IMPORT_MAX_MB). Split the file, "
+                "or ask your administrator to raise the limit."
             )
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message}, status=413)
