@@ -148,6 +148,7 @@ def test_the_service_page_shows_uptime_bars_latency_outages_and_sla(login, bob, 
         last_ok=True,
         last_latency_ms=42.0,
         last_checked_at=timezone.now(),
+        monitored_since=datetime.datetime(2026, 3, 10, tzinfo=datetime.UTC),
     )
     hour = timezone.now().replace(minute=0, second=0, microsecond=0)
     for back in range(3):
