@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body: an oversize upload is refused unread (413).
+    "vcio.core.middleware.RefuseOversizeBodyMiddleware",
     "vcio.core.middleware.RejectNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -246,6 +248,9 @@ LOGGING = {
 # Imports (CSV, XLSX, agent inventories): files above this many MB are refused
 # before they are read, so one upload cannot exhaust the server's memory or disk.
 VCIO_IMPORT_MAX_MB = env_int("VCIO_IMPORT_MAX_MB", 100, minimum=1, maximum=10_000)
+# Uploads above this many MB are imported by `vcio worker` in the background (the
+# page shows the progress) instead of inside the web request; 0 sends every upload there.
+VCIO_IMPORT_BACKGROUND_MB = env_int("VCIO_IMPORT_BACKGROUND_MB", 5, minimum=0, maximum=10_000)
 
 # Availability monitoring. Monitors may only target addresses inside the
 # allowed networks and outside the denied ones: by default everything but
@@ -257,6 +262,8 @@ VCIO_MONITOR_DENIED_NETWORKS = env_list(
 )
 # Raw check results are kept this many days; hourly rollups are kept for good.
 VCIO_CHECK_RETENTION_DAYS = env_int("VCIO_CHECK_RETENTION_DAYS", 30, minimum=1, maximum=3650)
+# "Check now" requests one user may have waiting for the worker at once.
+VCIO_CHECK_NOW_PER_USER = env_int("VCIO_CHECK_NOW_PER_USER", 10, minimum=1, maximum=1000)
 # How many checks one worker runs at once.
 VCIO_CHECK_CONCURRENCY = env_int("VCIO_CHECK_CONCURRENCY", 200, minimum=1, maximum=10_000)
 # "worker": `vcio worker` runs the checks itself; "celery": it dispatches them

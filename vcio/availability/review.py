@@ -133,6 +133,7 @@ def _service_row(service: BusinessService, reports: list[sla.SlaReport]) -> dict
         "budget_left_min": round(whole.budget_left_min, 1),
         "budget_left_pct": _round(whole.budget_left_pct, 1),
         "partial": whole.partial,
+        "partial_note": whole.partial_note,
         "months": [
             {
                 "label": m.label,

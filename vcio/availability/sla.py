@@ -9,6 +9,12 @@ Definitions (all durations in seconds, all instants aware and in UTC):
   days and hours in the CLIENT's time zone) inside the period, minus its
   maintenance windows, and never beyond ``now``: a period that is not over
   yet is measured up to now (``SlaReport.partial`` says so).
+* **Only measured time counts.** Nothing is known of a service before its
+  monitoring began, so SLA time starts at ``monitored_from``: the start of
+  the hour of its first check (hourly rollups are kept for good, so the
+  figure never moves when raw results are pruned), or its first outage if
+  older. A period that began before that is ``partial`` too; a service
+  never checked has no SLA time at all (availability None, not 100 %).
 * **Downtime**: the UNION of the outages of the service's monitors (two
   monitors down at once count once), open outages counted up to now,
   intersected with SLA time. An outage spanning two periods is split
@@ -269,6 +275,26 @@ class SlaReport:
     target_pct: float
     partial: bool
     ongoing: bool  # an outage that touched SLA time is still open (current period)
+    # When the service's monitoring began (None: never, or unknown to a bare compute()).
+    monitored_from: datetime.datetime | None = None
+
+    @property
+    def unmonitored_start(self) -> bool:
+        """True when part of the period passed before monitoring began (not counted)."""
+        return self.monitored_from is not None and self.monitored_from > self.start
+
+    @property
+    def partial_note(self) -> str:
+        """Why the period is partial, for people: "" when it is not.
+
+        "not monitored", "monitored from 3 Sep 2026 20:00 UTC" or "so far".
+        """
+        if self.monitored_from is not None and self.monitored_from >= self.end:
+            return "not monitored"
+        if self.unmonitored_start:
+            since = self.monitored_from.astimezone(UTC).strftime("%-d %b %Y %H:%M UTC")
+            return f"monitored from {since}"
+        return "so far" if self.partial else ""
 
     @property
     def downtime_min(self) -> float:
@@ -293,15 +319,20 @@ def compute(
     start: datetime.datetime,
     end: datetime.datetime,
     label: str = "",
+    monitored_from: datetime.datetime | None = None,
 ) -> SlaReport:
     """The SLA report of a period [start, end) from outages and SLA time (see the module doc).
+
+    ``monitored_from``: SLA time before it is not counted and the period is
+    marked partial.
 
     ``outages`` are (started_at, ended_at or None for still open) pairs of
     any of the service's monitors; ``sla_intervals`` is the SLA time
     (``sla_time``), cut here to the period and to ``now``.
     """
     until = min(end, now)
-    sla = clip(sla_intervals, start, until) if until > start else []
+    begin = max(start, monitored_from) if monitored_from else start
+    sla = clip(sla_intervals, begin, until) if until > begin else []
     down = _merge_outages(outages, now)
     per_outage = _overlap_each([(s, e) for s, e, _open in down], sla)
     hit = [(sec, not still) for sec, (_s, _e, still) in zip(per_outage, down, strict=True) if sec]
@@ -327,9 +358,10 @@ def compute(
         budget_left_pct=float(100 * left / budget) if budget else None,
         breach=left < 0,
         target_pct=float(target),
-        partial=end > now,
+        partial=end > now or (monitored_from is not None and monitored_from > start),
         # Open now and the period is the current one: an outage in progress.
         ongoing=end > now and any(not done for _sec, done in hit),
+        monitored_from=monitored_from,
     )
 
 
@@ -422,6 +454,38 @@ def load_spans(
     return outages, windows
 
 
+def monitoring_started(ids: list[int]) -> dict[int, datetime.datetime]:
+    """When each service's monitoring began (see the module doc); one query.
+
+    Services never checked and never down are missing from the result.
+    """
+    from django.db.models import Min
+
+    from vcio.availability.models import HourlyRollup, Outage
+
+    hours = (
+        HourlyRollup.objects.filter(monitor__service_id__in=ids)
+        .order_by()
+        .values_list("monitor__service_id")
+        .annotate(first=Min("hour"))
+    )
+    downs = (
+        Outage.objects.filter(service_id__in=ids)
+        .order_by()
+        .values_list("service_id")
+        .annotate(first=Min("started_at"))
+    )
+    found: dict[int, datetime.datetime] = {}
+    for service_id, first in hours.union(downs, all=True):
+        if service_id not in found or first < found[service_id]:
+            found[service_id] = first
+    return found
+
+
+# Stands for "never monitored": later than any period, so no SLA time is counted.
+NEVER = datetime.datetime.max.replace(tzinfo=UTC)
+
+
 def services_reports(
     services: Iterable[BusinessService],
     periods_of: Callable[[dict[str, Any], datetime.datetime], list[Period]],
@@ -429,8 +493,9 @@ def services_reports(
 ) -> dict[int, list[SlaReport]]:
     """Each service's reports over the periods ``periods_of(client_row, now)`` gives it.
 
-    Three queries whatever the number of services and periods: clients,
-    outages and maintenance windows (over the span of all the periods).
+    Four queries whatever the number of services and periods: clients,
+    outages and maintenance windows (over the span of all the periods), and
+    when each service's monitoring began.
     """
     from django.utils import timezone
 
@@ -445,6 +510,7 @@ def services_reports(
         return {s.pk: [] for s in services}
     last = min(max(p[1] for p in spans), now)
     outages, windows = load_spans(list(periods), min(p[0] for p in spans), last)
+    started = monitoring_started(list(periods))
     result: dict[int, list[SlaReport]] = {}
     for service in services:
         tz = zone(clients[service.client_id]["time_zone"])
@@ -457,6 +523,7 @@ def services_reports(
                 start=start,
                 end=end,
                 label=label,
+                monitored_from=started.get(service.pk, NEVER),
             )
             for start, end, label in periods[service.pk]
         ]

@@ -80,7 +80,9 @@ class ContactTarget:
                 first_seen[key] = row.number
         return problems
 
-    def apply(self, client: Client, rows: list[ParsedRow], *, source: str) -> Counts:
+    def apply(
+        self, client: Client, rows: list[ParsedRow], *, source: str, dry_run: bool = False
+    ) -> Counts:
         """Create or update the client's contacts; returns what changed.
 
         Only the fields the file has columns for are written, so importing a
@@ -92,7 +94,7 @@ class ContactTarget:
         by_name: dict[tuple[str, str], Contact] = {}
         for c in existing:
             by_name.setdefault(_name_key(c.first_name, c.last_name), c)
-        departments = _Departments(client)
+        departments = _Departments(client, create=not dry_run)
         new: list[Contact] = []
         changed: list[Contact] = []
         changed_fields: set[str] = set()
@@ -112,6 +114,8 @@ class ContactTarget:
             changed.append(contact)
             changed_fields |= diff.keys()
             counts.updated += 1
+        if dry_run:
+            return counts
         Contact.objects.bulk_create(new, batch_size=500)
         if changed:
             Contact.objects.bulk_update(changed, sorted(changed_fields), batch_size=500)
@@ -170,8 +174,8 @@ def _attributes(values: dict[str, Any], departments: _Departments) -> dict[str, 
 class _Departments:
     """The client's departments by name, creating the missing ones once."""
 
-    def __init__(self, client: Client) -> None:
-        self.client = client
+    def __init__(self, client: Client, create: bool = True) -> None:
+        self.client, self.create = client, create
         self.ids = {
             name.casefold(): pk
             for pk, name in Department.objects.filter(client=client).values_list("pk", "name")
@@ -182,7 +186,12 @@ class _Departments:
             return None
         key = name.casefold()
         if key not in self.ids:
-            self.ids[key] = Department.objects.create(client=self.client, name=name).pk
+            # A dry run creates nothing: a stand-in id, distinct per new name, does for counting.
+            self.ids[key] = (
+                Department.objects.create(client=self.client, name=name).pk
+                if self.create
+                else -len(self.ids) - 1
+            )
         return self.ids[key]
 
 

@@ -16,6 +16,9 @@ def purge_expired_sessions() -> int:
 
 
 def register() -> None:
+    from vcio.core.importer import background
+
+    background.register()
     periodic_jobs.register(
         PeriodicJob(
             "core.purge_expired_sessions",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
 NUL_MESSAGE = "The request contains a NUL character (\\0), which no field accepts."
@@ -42,3 +43,43 @@ class RejectNulCharactersMiddleware:
         if content_type.startswith("multipart/form-data"):
             return any("\x00" in v for values in request.POST.lists() for v in values[1])
         return False
+
+
+_MB = 1024 * 1024
+# Room for the form's other fields beside the files.
+_FORM_MARGIN = _MB
+
+
+def body_limit() -> int:
+    """The largest request body vcio reads, in bytes: one upload of VCIO_IMPORT_MAX_MB."""
+    return settings.VCIO_IMPORT_MAX_MB * _MB + _FORM_MARGIN
+
+
+class RefuseOversizeBodyMiddleware:
+    """Answer 413 to a request whose declared body is over :func:`body_limit`, unread.
+
+    Checked on the Content-Length header before anything (CSRF, the NUL
+    guard, the upload handlers) reads the body, so a 2 GB upload costs
+    neither memory nor disk. The limit is for one upload, all its files
+    together. ``vcio serve`` gives waitress the same limit.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            size = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            size = 0
+        if size > body_limit():
+            limit = settings.VCIO_IMPORT_MAX_MB
+            message = (
+                f"The upload is {size / _MB:.1f} MB; at most {limit} MB can be sent at once "
+                "(VCIO_IMPORT_MAX_MB). Split the file, "
+                "or ask your administrator to raise the limit."
+            )
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=413)
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -323,7 +323,7 @@ class AssetTarget:
                 )
         return rows, notes + left_other(rows, self.labels)
 
-    def apply(self, client, rows: list[ParsedRow], *, source: str) -> Counts:
+    def apply(self, client, rows: list[ParsedRow], *, source: str, dry_run: bool = False) -> Counts:
         """Create the new assets and update the changed ones, in batches; no query per row."""
         source = source_name(source)
         index = Index()
@@ -331,7 +331,9 @@ class AssetTarget:
             index.add(asset, asset.source, asset.external_id, asset.serial, asset.asset_tag)
         departments = Departments(client)
         contacts = _Contacts(client)
-        upsert = Upsert(Asset, client, timezone.now(), seen_field="last_seen", worse=worse)
+        upsert = Upsert(
+            Asset, client, timezone.now(), seen_field="last_seen", worse=worse, write=not dry_run
+        )
         matched: set[int] = set()
         guests: list[tuple[str, str, str]] = []
         for row in rows:
@@ -351,7 +353,8 @@ class AssetTarget:
             departments.resolve(data, asset.notes)
             upsert.update(asset, data)
         counts = upsert.finish()
-        link_hosts(client, guests)
+        if not dry_run:  # a preview counts; it links nothing
+            link_hosts(client, guests)
         return counts
 
 

@@ -113,7 +113,8 @@ class Upsert:
     models would hold ~150 MB); changed rows are updated together at the end
     with one ``bulk_update``; unchanged rows are not written, except for the
     ``seen_field`` timestamp (an inventory's "last seen"), set by one UPDATE
-    per thousand rows.
+    per thousand rows. With ``write`` False (a dry run) nothing is written
+    and only the counts are kept.
     """
 
     def __init__(
@@ -123,9 +124,11 @@ class Upsert:
         now,
         seen_field: str | None = None,
         worse: Worse | None = None,
+        write: bool = True,
     ) -> None:
         self.model, self.client, self.now, self.seen_field = model, client, now, seen_field
         self.worse = worse
+        self.write = write
         self.pending: list[Any] = []
         self.updated: list[Any] = []
         self.unchanged: list[int] = []
@@ -157,11 +160,11 @@ class Upsert:
 
     def finish(self) -> Counts:
         self._insert()
-        if self.updated:
+        if self.updated and self.write:
             stamps = {"updated_at", self.seen_field} - {None}
             fields = sorted(self.fields | stamps)
             self.model.objects.bulk_update(self.updated, fields, batch_size=BATCH // 2)
-        if self.seen_field:
+        if self.seen_field and self.write:
             for ids in chunks(self.unchanged):
                 # Seen again, not changed: only the sighting is recorded.
                 self.model.objects.filter(client=self.client, pk__in=ids).update(
@@ -173,7 +176,8 @@ class Upsert:
 
     def _insert(self) -> None:
         if self.pending:
-            self.model.objects.bulk_create(self.pending)
+            if self.write:
+                self.model.objects.bulk_create(self.pending)
             self.created += len(self.pending)
             self.pending = []
 

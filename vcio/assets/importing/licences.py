@@ -135,7 +135,7 @@ class LicenceTarget:
                     dup.see(row, key, "product", "licence", shown)
         return problems + dup.problems
 
-    def apply(self, client, rows: list[ParsedRow], *, source: str) -> Counts:
+    def apply(self, client, rows: list[ParsedRow], *, source: str, dry_run: bool = False) -> Counts:
         """Create new licences and update changed ones, in batches."""
         source = source_name(source)
         by_key: dict[Any, Licence] = {}
@@ -151,7 +151,7 @@ class LicenceTarget:
             ):
                 by_key.setdefault(key, licence)
         departments = Departments(client)
-        upsert = Upsert(Licence, client, timezone.now())
+        upsert = Upsert(Licence, client, timezone.now(), write=not dry_run)
         for row in rows:
             data = prepare(row.values, source)
             licence = next((by_key[k] for k in keys(data) if k in by_key), None)

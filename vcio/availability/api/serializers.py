@@ -211,6 +211,15 @@ class CheckResultSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CheckRequestSerializer(serializers.Serializer):
+    """A "check now" handed to the worker: poll the monitor (or its results) for the outcome."""
+
+    monitor = serializers.IntegerField(source="monitor_id")
+    requested_at = serializers.DateTimeField()
+    new = serializers.BooleanField(help_text="False when a requested check was already waiting.")
+    detail = serializers.CharField()
+
+
 class OutageSerializer(serializers.ModelSerializer):
     client = serializers.SlugRelatedField(
         source="service.client", slug_field="slug", read_only=True
@@ -296,7 +305,20 @@ class SlaSerializer(serializers.Serializer):
     budget_left_pct = serializers.FloatField(allow_null=True)
     breach = serializers.BooleanField()
     target_pct = serializers.FloatField()
-    partial = serializers.BooleanField()
+    partial = serializers.BooleanField(
+        help_text="Less than the whole period was measured: it is not over, or monitoring "
+        "began after its start (see monitored_from)."
+    )
+    monitored_from = serializers.SerializerMethodField(
+        help_text="When the service's monitoring began; null when it never was."
+    )
+    partial_note = serializers.CharField(read_only=True)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_monitored_from(self, report) -> str | None:
+        first = report.monitored_from
+        return None if first is None or first >= report.end else first.isoformat()
+
     ongoing = serializers.BooleanField()
 
 

@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from vcio.availability import sla
+from vcio.availability import on_demand, sla
 from vcio.availability.api import serializers as s
 from vcio.availability.models import (
     AlertChannel,
@@ -156,7 +156,7 @@ class ServiceViewSet(ScopedModelViewSet):
 
 
 class MonitorViewSet(ChildViewSet):
-    """Monitors of services; POST ``…/check/`` runs one check now and returns its result."""
+    """Monitors of services; POST ``…/check/`` asks the worker to check one now (202)."""
 
     model = Monitor
     select_related = ("service",)
@@ -166,21 +166,26 @@ class MonitorViewSet(ChildViewSet):
     ordering_fields = ["name", "state", "last_checked_at"]
     lookup_value_regex = r"\d+"
 
-    @extend_schema(request=None, responses={201: s.CheckResultSerializer})
+    @extend_schema(request=None, responses={202: s.CheckRequestSerializer})
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def check(self, request: Request, *args, **kwargs) -> Response:
-        """Run the monitor's check now (recorded like a scheduled one); 201 with the result."""
+        """Ask the worker to check the monitor now; 202 at once (the check never runs here).
+
+        The result shows on the monitor (``last_checked_at``, ``last_ok`` …) once
+        the worker ran it. 429 when the user has VCIO_CHECK_NOW_PER_USER checks
+        waiting; 400 for a paused monitor.
+        """
         monitor = self.get_object()
         require(request.user, Perm.EDIT, monitor)
-        from vcio.availability import engine
-
-        before = audit.snapshot(monitor)
-        # Outside a transaction: the check waits on the network (see the web view).
-        result = engine.check_now(monitor.pk)
-        monitor.refresh_from_db()
-        with transaction.atomic():
-            audit.record_update(request.user, monitor, before)
-        return Response(s.CheckResultSerializer(result).data, status=201)
+        try:
+            asked = on_demand.request_check(monitor, request.user)
+        except on_demand.CheckRefused as exc:
+            code = 429 if exc.too_many else 400
+            return Response({"detail": str(exc)}, status=code)
+        detail = "check requested" if asked.new else "a requested check is already waiting"
+        body = {"monitor_id": asked.monitor_id, "requested_at": asked.requested_at,
+                "new": asked.new, "detail": detail}  # fmt: skip
+        return Response(s.CheckRequestSerializer(body).data, status=202)
 
 
 class OutageViewSet(ScopedReadOnlyModelViewSet):

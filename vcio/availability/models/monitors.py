@@ -8,6 +8,7 @@ the same check, and a crashed worker's claim lapses when its lease ends.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -116,11 +117,23 @@ class Monitor(ScopedRow):
     last_ok = models.BooleanField(null=True, blank=True)
     last_latency_ms = models.FloatField(null=True, blank=True)
     last_cause = models.CharField(max_length=300, blank=True)
+    # "Check now": the monitor was made due at this time by this user; the check is
+    # waiting for the worker while last_checked_at is older (vcio.availability.on_demand).
+    check_requested_at = models.DateTimeField(null=True, blank=True)
+    check_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope_field = "service__client_id"
     scope_kind = "client"
     objects = ScopedManager()
+
+    @property
+    def check_waiting(self) -> bool:
+        """True while a requested "check now" has not been run by the worker yet."""
+        asked = self.check_requested_at
+        return asked is not None and (self.last_checked_at is None or self.last_checked_at < asked)
 
     class Meta:
         ordering = ["service", "name", "id"]

@@ -13,6 +13,7 @@ import factory
 
 from vcio.availability.models import (
     BusinessService,
+    HourlyRollup,
     MaintenanceWindow,
     Monitor,
     MonitorKind,
@@ -21,6 +22,8 @@ from vcio.availability.models import (
 from vcio.core.tests.factories import ClientFactory
 
 UTC = datetime.UTC
+# When the factories' monitors began checking (one rollup): before any instant the tests use.
+MONITORED_SINCE = datetime.datetime(2025, 1, 1, tzinfo=UTC)
 
 
 class ServiceFactory(factory.django.DjangoModelFactory):
@@ -44,6 +47,18 @@ class MonitorFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Monitor {n}")
     kind = MonitorKind.HTTP
     target = "http://127.0.0.1:9/"
+
+    @factory.post_generation
+    def monitored_since(self, create: bool, extracted: datetime.datetime | None, **kwargs) -> None:
+        """Its first check, as an hourly rollup: the SLA counts only time after it.
+
+        By default the monitor has watched since ``MONITORED_SINCE``, before every
+        fixed 2026 instant the tests use; ``monitored_since=None``-like values are
+        not accepted, pass ``monitored_since=False`` for a monitor never checked.
+        """
+        if not create or extracted is False:
+            return
+        HourlyRollup.objects.create(monitor=self, hour=extracted or MONITORED_SINCE, checks=1)
 
 
 class OutageFactory(factory.django.DjangoModelFactory):

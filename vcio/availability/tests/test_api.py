@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from vcio.assets.tests.factories import AssetFactory
+from vcio.availability import engine
 from vcio.availability.models import (
     AlertChannel,
     BusinessService,
@@ -108,12 +109,29 @@ def test_a_bad_monitor_is_a_400_naming_the_field(client, bob, acme, changes, fie
     assert not Monitor.objects.exists()
 
 
-def test_check_now_returns_the_result_and_audits(client, bob, acme):
+def test_check_now_answers_202_and_the_worker_runs_the_check(client, bob, acme):
     monitor = MonitorFactory(service__client=acme, name="Dead", target="http://127.0.0.1:9/")
-    r = post(api(client, bob), f"/api/monitors/{monitor.pk}/check/", {})
-    assert r.status_code == 201
-    assert r.json()["ok"] is False and "refused" in r.json()["cause"]
-    assert AuditEvent.objects.filter(action="update", object_repr="Dead").exists()
+    http = api(client, bob)
+    r = post(http, f"/api/monitors/{monitor.pk}/check/", {})
+    assert r.status_code == 202, r.content
+    assert (r.json()["monitor"], r.json()["new"]) == (monitor.pk, True)
+    assert monitor.results.count() == 0  # nothing ran inside the request
+    engine.check_due("test-worker")
+    body = http.get(f"/api/monitors/{monitor.pk}/").json()
+    assert body["last_ok"] is False and body["last_checked_at"] is not None
+    assert monitor.results.count() == 1
+
+
+def test_check_now_over_the_per_user_limit_is_429(client, bob, acme, settings):
+    settings.VCIO_CHECK_NOW_PER_USER = 1
+    first, second = (MonitorFactory(service__client=acme, name=n) for n in ("A", "B"))
+    http = api(client, bob)
+    assert post(http, f"/api/monitors/{first.pk}/check/", {}).status_code == 202
+    again = post(http, f"/api/monitors/{first.pk}/check/", {})
+    assert again.status_code == 202 and again.json()["new"] is False
+    r = post(http, f"/api/monitors/{second.pk}/check/", {})
+    assert r.status_code == 429
+    assert "You already have 1 check waiting for the worker" in r.json()["detail"]
 
 
 def test_outages_filter_by_service_client_and_open(client, bob, acme):

@@ -89,7 +89,9 @@ def one_pass(monitor: Monitor, owner: str = "w1") -> CheckResult:
 
 @pytest.fixture
 def web(db, target: Target) -> Monitor:
-    return MonitorFactory(target=target.url, failures_to_down=2, timeout_s=2, interval_s=30)
+    return MonitorFactory(
+        target=target.url, failures_to_down=2, timeout_s=2, interval_s=30, monitored_since=False
+    )
 
 
 # The state machine and outages ------------------------------------------------
@@ -281,7 +283,8 @@ def test_a_server_down_then_up_gives_exactly_the_expected_sla_figures(web, targe
 
     from vcio.availability.sla import service_sla
 
-    assert one_pass(web).ok
+    first_check = one_pass(web)
+    assert first_check.ok
     target.up = False
     first_failure = one_pass(web)
     one_pass(web)
@@ -293,7 +296,9 @@ def test_a_server_down_then_up_gives_exactly_the_expected_sla_figures(web, targe
     start = first_failure.at - datetime.timedelta(minutes=30)
     end = recovery.at + datetime.timedelta(minutes=30)
     report = service_sla(web.service, start, end, now=end)
-    measured_s = (end - start).total_seconds()
+    # Only monitored time counts: from the hour of the monitor's first check.
+    began = first_check.at.replace(minute=0, second=0, microsecond=0)
+    measured_s = (end - max(start, began)).total_seconds()
     assert report.outages == 1
     assert report.downtime_s == pytest.approx(down_s)
     assert report.availability_pct == pytest.approx(100 * (measured_s - down_s) / measured_s)

@@ -50,11 +50,13 @@ def test_figures_of_clients_with_and_without_services(acme, globex):
     spans = [(ago(70), ago(10)), (ago(40), ago(20)), (ago(40 * 1440), ago(40 * 1440 - 30))]
     for monitor, (start, end) in zip((web, db, web), spans, strict=True):
         OutageFactory(monitor=monitor, started_at=start, ended_at=end)
-    ServiceFactory(client=acme, name="Website", sla_target=Decimal("0"))
+    MonitorFactory(service=ServiceFactory(client=acme, name="Website", sla_target=Decimal("0")))
     quiet = ClientFactory(slug="quiet")
-    ServiceFactory(client=quiet)
+    MonitorFactory(service=ServiceFactory(client=quiet))
+    unwatched = ClientFactory(slug="unwatched")
+    ServiceFactory(client=unwatched)  # no monitor: nothing measured, not "100 %"
 
-    values = compute_figures([acme.pk, globex.pk, quiet.pk], KEYS)
+    values = compute_figures([acme.pk, globex.pk, quiet.pk, unwatched.pk], KEYS)
 
     # The quarter so far, and the ERP's downtime in it (the two monitors' outages merged).
     begin = quarter_start()
@@ -63,11 +65,22 @@ def test_figures_of_clients_with_and_without_services(acme, globex):
     assert values["availability.sla_pct_quarter"][acme.pk] == pytest.approx(
         100 * (measured - downtime) / measured, abs=0.001
     )
-    assert values["availability.services_in_breach"] == {acme.pk: 1, globex.pk: None, quiet.pk: 0}
+    assert values["availability.services_in_breach"] == {
+        acme.pk: 1,
+        globex.pk: None,
+        quiet.pk: 0,
+        unwatched.pk: 0,
+    }
     # The 40-day-old outage is out of the last 30 days; the overlapping two count once.
-    assert values["availability.outages_30d"] == {acme.pk: 1, globex.pk: None, quiet.pk: 0}
+    assert values["availability.outages_30d"] == {
+        acme.pk: 1,
+        globex.pk: None,
+        quiet.pk: 0,
+        unwatched.pk: 0,
+    }
     assert values["availability.sla_pct_quarter"][quiet.pk] == 100
     assert values["availability.sla_pct_quarter"][globex.pk] is None
+    assert values["availability.sla_pct_quarter"][unwatched.pk] is None
 
 
 @pytest.mark.django_db
@@ -81,4 +94,4 @@ def test_figures_run_the_same_queries_for_one_client_or_many(acme, globex):
             compute_figures(client_ids, KEYS)
         return len(ctx.captured_queries)
 
-    assert queries([acme.pk]) == queries([c.pk for c in clients]) == 3 * 4
+    assert queries([acme.pk]) == queries([c.pk for c in clients]) == 3 * 5

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import html
 import http.server
+import socket
 import threading
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from vcio.availability import engine
 from vcio.availability.models import (
     AlertChannel,
     BusinessService,
@@ -146,6 +148,7 @@ def test_the_service_page_shows_uptime_bars_latency_outages_and_sla(login, bob, 
         last_ok=True,
         last_latency_ms=42.0,
         last_checked_at=timezone.now(),
+        monitored_since=datetime.datetime(2026, 3, 10, tzinfo=datetime.UTC),
     )
     hour = timezone.now().replace(minute=0, second=0, microsecond=0)
     for back in range(3):
@@ -318,16 +321,62 @@ def test_check_now_shows_the_first_result(login, bob, acme, local_http):
     assert AuditEvent.objects.filter(action="create", object_repr="Web").exists()
     r = http.post(url("monitor_check", acme, monitor.pk), follow=True)
     text = r.content.decode()
-    assert "“Web” is up: HTTP 200 in" in text
+    # The request only asks: the check runs in the worker, and the page polls for it.
+    assert "Check of “Web” requested: the result appears here within seconds." in text
+    assert "check requested, waiting for the worker" in text
+    assert 'hx-trigger="every 2s"' in text
+    assert monitor.results.count() == 0
+    engine.check_due("test-worker")  # what vcio worker's checker does within a second
+    page = http.get(url("service_detail", acme, service.pk)).content.decode()
+    assert "waiting for the worker" not in page and 'hx-trigger="every 2s"' not in page
+    assert "OK in" in page
     monitor.refresh_from_db()
     assert monitor.last_ok is True and monitor.results.count() == 1
 
 
-def test_check_now_on_a_closed_port_says_why(login, bob, acme):
-    monitor = MonitorFactory(service__client=acme, name="Dead", target="http://127.0.0.1:9/")
-    r = login(bob).post(url("monitor_check", acme, monitor.pk), follow=True)
-    text = r.content.decode()
-    assert "“Dead” failed" in text and "refused" in text
+def test_check_now_answers_at_once_even_for_a_target_that_never_answers(login, bob, acme):
+    # A listening socket that never accepts: a check would wait for its whole timeout.
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(0)
+    port = silent.getsockname()[1]
+    monitor = MonitorFactory(
+        service__client=acme,
+        name="Silent",
+        kind="tcp",
+        target=f"127.0.0.1:{port}",
+        timeout_s=60,
+        next_run_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    try:
+        r = login(bob).post(url("monitor_check", acme, monitor.pk), follow=True)
+    finally:
+        silent.close()
+    assert r.status_code == 200
+    assert "Check of “Silent” requested" in r.content.decode()
+    monitor.refresh_from_db()
+    assert monitor.results.count() == 0
+    assert monitor.next_run_at <= timezone.now()  # due now: the worker takes it next
+
+
+def test_check_now_is_limited_per_user(login, bob, acme, settings):
+    settings.VCIO_CHECK_NOW_PER_USER = 2
+    monitors = [MonitorFactory(service__client=acme, name=f"M{n}") for n in range(3)]
+    http = login(bob)
+    for m in monitors[:2]:
+        http.post(url("monitor_check", acme, m.pk))
+    again = http.post(url("monitor_check", acme, monitors[0].pk), follow=True).content.decode()
+    assert "(it was already waiting)" in again  # asking twice for one monitor costs nothing
+    third = http.post(url("monitor_check", acme, monitors[2].pk), follow=True).content.decode()
+    assert "You already have 2 checks waiting for the worker" in third
+    monitors[2].refresh_from_db()
+    assert monitors[2].check_requested_at is None
+
+
+def test_check_now_on_a_paused_monitor_says_so(login, bob, acme):
+    monitor = MonitorFactory(service__client=acme, name="Off", enabled=False)
+    text = login(bob).post(url("monitor_check", acme, monitor.pk), follow=True).content.decode()
+    assert "“Off” is paused: resume it to check it." in text
 
 
 def test_monitor_update_and_delete_are_audited(login, bob, acme):

@@ -143,6 +143,24 @@ def test_changes_report_breaches_and_recoveries(world, acme):
     ]
 
 
+def test_the_report_counts_only_monitored_time_and_says_the_month_is_partial(acme):
+    # Monitoring began on 21 March at 00:00 UTC; down 2 hours on 25 March.
+    began = datetime.datetime(2026, 3, 21, tzinfo=UTC)
+    erp = ServiceFactory(client=acme, name="ERP")
+    MonitorFactory(service=erp, monitored_since=began)
+    down(erp, t(3, 25, 10), 120)
+    data = section(review.collect(march(acme)))
+    [row] = data["services"]
+    # By hand: 11 days measured (21–31 March), 2 hours down: 99.24 %, not 99.73 % over 31 days.
+    assert row["availability"] == pytest.approx(100 * (11 * 24 - 2) / (11 * 24), abs=1e-4)
+    assert row["partial"] and row["breach"]
+    html = render_to_string(
+        "availability/report_section.html",
+        {"data": data, "period": {"label": "March 2026"}, "client": {"name": "Acme Corp"}},
+    )
+    assert "(partial: monitored from 21 Mar 2026 00:00 UTC)" in html
+
+
 def test_the_template_shows_the_table_with_the_breach_marked(world, acme):
     data = section(review.collect(march(acme, kind="qbr", start=D(2026, 1, 1))))
     html = render_to_string(
@@ -186,7 +204,9 @@ def half_down(service) -> None:
 
 def test_health_weights_misses_by_criticality(acme):
     half_down(ServiceFactory(client=acme, name="ERP", criticality=Criticality.CRITICAL))
-    ServiceFactory(client=acme, name="Website", criticality=Criticality.MEDIUM)
+    MonitorFactory(
+        service=ServiceFactory(client=acme, name="Website", criticality=Criticality.MEDIUM)
+    )
     score = review.health([acme.pk])[acme.pk]
     # The ERP used hundreds of times its budget (0) and weighs 4; the website (100) weighs 2.
     assert score.score == pytest.approx(33.3, abs=0.1)
@@ -195,7 +215,7 @@ def test_health_weights_misses_by_criticality(acme):
 
 
 def test_health_of_a_client_whose_services_all_meet_their_target(acme, globex):
-    ServiceFactory(client=acme, name="ERP")
+    MonitorFactory(service=ServiceFactory(client=acme, name="ERP"))
     result = review.health([acme.pk, globex.pk])
     assert result[acme.pk].score == 100
     assert result[acme.pk].explanation == ("ERP met its SLA this quarter: 100.00 % against 99.9 %.")

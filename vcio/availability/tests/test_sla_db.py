@@ -122,11 +122,39 @@ def test_services_sla_runs_the_same_queries_for_2_or_10_services(acme, globex):
         assert all(r.downtime_s == HOUR for r in reports.values())
         return len(ctx.captured_queries)
 
-    assert queries(2) == queries(10) == 3
+    assert queries(2) == queries(10) == 4
 
 
-def test_monthly_runs_three_queries_for_twelve_months(erp):
+def test_monthly_runs_four_queries_for_twelve_months(erp):
     down(erp, "web", t(10, 12), t(10, 13))
     with CaptureQueriesContext(connection) as ctx:
         reports = sla.monthly(erp, now=t(10, month=4))
-    assert len(reports) == 12 and len(ctx.captured_queries) == 3
+    assert len(reports) == 12 and len(ctx.captured_queries) == 4
+
+
+# Only measured time counts ---------------------------------------------------------
+
+
+def test_days_before_the_first_check_are_not_counted_as_up(acme):
+    # Monitoring began 3 September 2026 at 20:00 UTC; down 1 hour on 10 September.
+    began = datetime.datetime(2026, 9, 3, 20, tzinfo=UTC)
+    service = ServiceFactory(client=acme, name="Payroll", sla_target=99)
+    monitor = MonitorFactory(service=service, monitored_since=began)
+    OutageFactory(monitor=monitor, started_at=t(10, 12, month=9), ended_at=t(10, 13, month=9))
+    september = sla.service_sla(service, t(1, month=9), t(1, month=10), now=t(5, month=10))
+    # By hand: 30 days minus 2 days 20 hours before monitoring = 27 days 4 hours measured.
+    measured = (27 * 24 + 4) * HOUR
+    assert september.measured_s == measured
+    assert september.availability_pct == pytest.approx(100 * (measured - HOUR) / measured)
+    assert september.partial and september.partial_note == "monitored from 3 Sep 2026 20:00 UTC"
+    august = sla.service_sla(service, t(1, month=8), t(1, month=9), now=t(5, month=10))
+    assert (august.measured_s, august.availability_pct) == (0, None)
+    assert august.partial_note == "not monitored"
+    october = sla.service_sla(service, t(1, month=10), t(1, month=11), now=t(5, month=10))
+    assert october.partial_note == "so far"
+
+
+def test_a_service_never_checked_is_not_reported_up(acme):
+    service = ServiceFactory(client=acme, name="Fax")
+    report = sla.service_sla(service, t(1), t(1, month=4), now=t(1, month=5))
+    assert report.availability_pct is None and not report.breach

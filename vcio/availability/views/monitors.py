@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path
 from django.views import generic
 
+from vcio.availability import on_demand
 from vcio.availability.forms import MonitorForm
 from vcio.availability.models import BusinessService, Monitor
 from vcio.availability.views import CLIENT
@@ -112,40 +113,24 @@ class MonitorDelete(InAvailabilityTab, ClientScopedDeleteView):
         return HttpResponseRedirect(url)
 
 
-def result_message(monitor: Monitor, result) -> str:
-    """A check's result in one sentence: "up, HTTP 200 in 12 ms" or why it failed."""
-    latency = result.latency_ms
-    took = f" in {latency:.0f} ms" if latency is not None else ""
-    status = f"HTTP {result.status_code}" if result.status_code else ""
-    if result.ok:
-        detail = ", ".join(p for p in (status + took, result.cause) if p.strip())
-        return f"“{monitor}” is up" + (f": {detail.strip()}" if detail.strip() else "") + "."
-    return f"“{monitor}” failed{took}: {result.cause or 'no cause given'}."
-
-
 class MonitorCheck(ClientMixin, generic.View):
-    """POST: run the monitor's check now and show its result as a message."""
+    """POST: ask the worker to check the monitor now; answers at once (see ``on_demand``)."""
 
     model = Monitor
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         monitor = monitor_of(self, Perm.EDIT)
-        # Imported when used: the engine loads the async HTTP client and the checks.
-        from vcio.availability import engine
-
-        before = audit.snapshot(monitor)
-        # Not inside a transaction: the check waits on the network, and holding the
-        # database's write lock that long would stall the worker's own checks.
-        result = engine.check_now(monitor.pk)
-        monitor.refresh_from_db()
-        with transaction.atomic():
-            audit.record_update(request.user, monitor, before)
-        text = result_message(monitor, result)
-        if result.ok:
-            messages.success(request, text)
+        try:
+            asked = on_demand.request_check(monitor, request.user)
+        except on_demand.CheckRefused as exc:
+            messages.error(request, str(exc))
         else:
-            messages.error(request, text)
+            again = "" if asked.new else " (it was already waiting)"
+            messages.success(
+                request,
+                f"Check of “{monitor}” requested{again}: the result appears here within seconds.",
+            )
         return HttpResponseRedirect(service_url(monitor.service, self.client.slug))
 
 

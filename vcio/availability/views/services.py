@@ -170,6 +170,7 @@ class ServiceDetail(InAvailabilityTab, ClientMixin, generic.DetailView):
             state_label=STATE_LABELS[state],
             target_text=target_text(service.sla_target),
             monitors=[(m, monitor_state(m), STATE_LABELS[monitor_state(m)]) for m in monitors],
+            checks_waiting=any(m.check_waiting for m in monitors),
             uptime_chart=uptime_bars(
                 uptime, title=f"Uptime of {service.name}, last {UPTIME_DAYS} days"
             ),

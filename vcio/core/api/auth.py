@@ -17,6 +17,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.request import Request
 
 from vcio.core.access import restrict_to_token
+from vcio.core.bookkeeping import write_quietly
 from vcio.core.models import ApiToken
 from vcio.core.models.tokens import hash_key
 
@@ -69,8 +70,12 @@ def _touch(token: ApiToken, now) -> None:
     if token.last_used_at is not None and now - token.last_used_at < LAST_USED_RESOLUTION:
         return
     # A conditional UPDATE, not save(): concurrent requests don't overwrite other fields.
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    token.last_used_at = now
+    # Bookkeeping: skipped (and logged) rather than fail the request when the database is busy.
+    if write_quietly(
+        f"token {token.pk} last used",
+        lambda: ApiToken.objects.filter(pk=token.pk).update(last_used_at=now),
+    ):
+        token.last_used_at = now
 
 
 def request_token(request: Request) -> ApiToken | None:

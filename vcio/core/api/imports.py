@@ -2,7 +2,11 @@
 
 ``POST`` is a dry run unless ``dry_run=false`` is sent, so a script that
 forgets the flag only previews. The answer is the recorded ImportRun with
-its counts and problems: 201 when rows were written, 200 otherwise.
+its counts and problems: 201 when rows were written, 200 otherwise. An
+upload above ``VCIO_IMPORT_BACKGROUND_MB`` (or sent with
+``background=true``) is handed to ``vcio worker``: 202 at once, with the
+run's ``job`` and ``progress``; poll ``GET /api/imports/<id>/`` until
+``job`` is empty.
 """
 
 from __future__ import annotations
@@ -14,12 +18,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from vcio.core.access import access_for
 from vcio.core.api.base import ScopedReadOnlyModelViewSet
 from vcio.core.api.serializers import ClientSlugField
 from vcio.core.forms_imports import ImportRunFilter
-from vcio.core.importer import engine
+from vcio.core.importer import background, engine, uploads
 from vcio.core.importer.base import targets
 from vcio.core.importer.mapping import UnknownPreset, resolve_layout
 from vcio.core.models import ImportRun
@@ -55,6 +60,8 @@ class ImportRunSerializer(serializers.ModelSerializer):
             "problem_count",
             "problems",
             "notes",
+            "job",
+            "progress",
         ]
         read_only_fields = fields
 
@@ -89,6 +96,11 @@ class ImportRequestSerializer(serializers.Serializer):
     )
     dry_run = serializers.BooleanField(default=True)
     atomic = serializers.BooleanField(default=True)
+    background = serializers.BooleanField(
+        default=False,
+        help_text="Run in the worker and answer 202 at once (always so above "
+        "VCIO_IMPORT_BACKGROUND_MB).",
+    )
 
     def to_internal_value(self, data: Any) -> dict:
         if hasattr(data, "getlist"):
@@ -145,9 +157,10 @@ class ImportRunViewSet(ScopedReadOnlyModelViewSet):
 
     @extend_schema(
         request={"multipart/form-data": ImportRequestSerializer},
-        responses={200: ImportRunSerializer, 201: ImportRunSerializer},
+        responses={200: ImportRunSerializer, 201: ImportRunSerializer, 202: ImportRunSerializer},
         description="Import files (multipart). A dry run unless `dry_run=false`; "
-        "201 when rows were written, 200 for a preview or an import that wrote nothing.",
+        "201 when rows were written, 200 for a preview or an import that wrote nothing, "
+        "202 when the worker runs it (`background=true` or a big upload): poll the run.",
     )
     def create(self, request: Request, *args, **kwargs) -> Response:
         """Run (or preview) an import and return its record."""
@@ -162,6 +175,8 @@ class ImportRunViewSet(ScopedReadOnlyModelViewSet):
             fmt, preset = resolve_layout(data["target"], data.get("format"), data.get("preset"))
         except UnknownPreset as exc:
             raise exceptions.ValidationError({"format": [str(exc)]}) from None
+        if data["background"] or background.is_big(f.size for f in data["files"]):
+            return self._queue(request, data, fmt, preset)
         report = engine.preview(
             data["target"],
             client,
@@ -177,3 +192,29 @@ class ImportRunViewSet(ScopedReadOnlyModelViewSet):
         body = ImportRunSerializer(report.run, context=self.get_serializer_context()).data
         code = status.HTTP_201_CREATED if report.committed else status.HTTP_200_OK
         return Response(body, status=code)
+
+    def _queue(self, request: Request, data: dict, fmt: str | None, preset: str | None) -> Response:
+        """Store the files, hand the import to the worker, answer 202 with the run."""
+        user = request.user
+        run = ImportRun.objects.create(
+            client=data["client"],
+            target=data["target"],
+            user=user,
+            user_name=user.get_username(),
+            file_names=[f.name for f in data["files"]],
+            sheet=(data.get("sheet") or "").strip(),
+            atomic=data["atomic"],
+            dry_run=data["dry_run"],
+            files_kept=True,
+        )
+        uploads.save_uploads(run.pk, data["files"])
+        background.queue(
+            run,
+            commit=not data["dry_run"],
+            preset=preset,
+            mapping=data.get("mapping") or None,
+            format=fmt,
+        )
+        body = ImportRunSerializer(run, context=self.get_serializer_context()).data
+        location = reverse("api:importrun-detail", kwargs={"pk": run.pk})
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": location})

@@ -131,8 +131,12 @@ class Target(Protocol):
     def check_rows(self, client, rows: list[ParsedRow]) -> list[Problem]:
         """Problems across rows (e.g. a serial twice in one file)."""
 
-    def apply(self, client, rows: list[ParsedRow], *, source: str) -> Counts:
-        """Upsert the rows for ``client`` (inside the engine's transaction)."""
+    def apply(self, client, rows: list[ParsedRow], *, source: str, dry_run: bool = False) -> Counts:
+        """Upsert the rows for ``client`` (inside the engine's transaction).
+
+        With ``dry_run`` nothing may be written and no transaction is open:
+        count what would be created, updated and left unchanged, reading only.
+        """
 
     def template_headers(self) -> list[str]:
         """Headers of vcio's own downloadable template for this target."""

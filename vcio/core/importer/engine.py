@@ -93,8 +93,11 @@ def preview(
 ) -> ImportReport:
     """Read, check and (unless ``dry_run``) write ``files`` as rows of ``target`` for ``client``.
 
-    A dry run applies the rows inside a transaction that is rolled back, so
-    the counts say what *would* be created, updated and left unchanged.
+    A dry run asks the target what it *would* create, update and leave
+    unchanged (``apply(..., dry_run=True)``) outside any transaction: it
+    only reads, so on SQLite it never takes the write lock other clients'
+    requests wait for. A real import writes in one transaction, after the
+    files were read and checked outside it.
     With ``atomic`` (the default) any problem means nothing is written;
     without it the good rows are written and the bad ones reported. A
     problem with the file as a whole always means nothing is written.
@@ -120,11 +123,11 @@ def preview(
         if progress:
             progress("saving", 0, 1)
         try:
-            with transaction.atomic():
-                counts.add(target.apply(client, got.rows, source=_source(got)))
-                if dry_run:
-                    transaction.set_rollback(True)
-                else:
+            if dry_run:
+                counts.add(target.apply(client, got.rows, source=_source(got), dry_run=True))
+            else:
+                with transaction.atomic():
+                    counts.add(target.apply(client, got.rows, source=_source(got)))
                     committed = report.committed = True
                     record(run_row, report, counts, user)
         except (ValidationError, ValueError, DatabaseError) as exc:

@@ -295,6 +295,7 @@ def read_xlsx(name: str, fileobj: BinaryIO, *, sheet: str | None = None) -> Read
     """
     import openpyxl  # imported here: only XLSX imports pay for loading it
 
+    check_xlsx_cells(name, fileobj)
     try:
         book = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken zip
@@ -313,6 +314,62 @@ def read_xlsx(name: str, fileobj: BinaryIO, *, sheet: str | None = None) -> Read
         raise FileProblem(Problem(f"the sheet `{ws.title}` is empty", file=name))
     headers, notes = clean_headers(first[1], name)
     return ReadTable(headers=headers, rows=_closing(rows, book), notes=notes)
+
+
+# The longest cell text read, as for CSV (Python's csv.field_size_limit()). openpyxl
+# holds a whole cell (and all shared strings) in memory, so a workbook with a bigger
+# one is refused before openpyxl opens it.
+MAX_CELL_BYTES = csv.field_size_limit()
+
+
+def check_xlsx_cells(name: str, fileobj: BinaryIO) -> None:
+    """:class:`FileProblem` when a cell of the workbook holds more than MAX_CELL_BYTES.
+
+    Streams the sheets' and shared strings' XML out of the zip a megabyte at
+    a time: XML text cannot hold a raw "<", so the longest run of bytes
+    without one bounds the longest cell. Broken zips are left to openpyxl.
+    """
+    import zipfile
+
+    try:
+        book = zipfile.ZipFile(fileobj)
+    except (zipfile.BadZipFile, OSError):
+        fileobj.seek(0)
+        return
+    parts = [
+        i for i in book.infolist()
+        if i.filename == "xl/sharedStrings.xml" or i.filename.startswith("xl/worksheets/")
+    ]  # fmt: skip
+    try:
+        for info in parts:
+            if info.file_size > MAX_CELL_BYTES and _longest_text(book, info) > MAX_CELL_BYTES:
+                raise FileProblem(
+                    Problem(
+                        f"a cell holds more than {MAX_CELL_BYTES // 1024} KB of text "
+                        f"(in {info.filename}); no field takes that much: "
+                        "is a whole file pasted into one cell?",
+                        file=name,
+                    )
+                )
+    finally:
+        book.close()
+        fileobj.seek(0)
+
+
+def _longest_text(book, info) -> int:
+    """The longest run of bytes without "<" in a zip member, read in chunks."""
+    longest = run = 0
+    with book.open(info) as part:
+        while chunk := part.read(_CHUNK):
+            pieces = chunk.split(b"<")
+            if len(pieces) == 1:
+                run += len(chunk)
+            else:
+                longest = max(longest, run + len(pieces[0]), *(len(p) for p in pieces[1:-1]))
+                run = len(pieces[-1])
+            if max(longest, run) > MAX_CELL_BYTES:
+                return max(longest, run)
+    return max(longest, run)
 
 
 def _choose_sheet(name: str, book, wanted: str | None):

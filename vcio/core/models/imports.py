@@ -25,6 +25,13 @@ class ImportRun(ClientScopedModel):
         COMMITTED = "committed", "imported"
         FAILED = "failed", "failed"
 
+    class Job(models.TextChoices):
+        """A big import runs in ``vcio worker``; the pages and the API show its progress."""
+
+        NONE = "", "none"
+        QUEUED = "queued", "waiting for the worker"
+        RUNNING = "running", "running"
+
     client = models.ForeignKey("core.Client", on_delete=models.CASCADE, related_name="import_runs")
     target = models.CharField(max_length=60, help_text="What the rows become (contacts, assets …).")
     file_names = models.JSONField(default=list, blank=True)
@@ -57,10 +64,21 @@ class ImportRun(ClientScopedModel):
     sample = models.JSONField(default=list, blank=True)
     # True while the uploaded files are kept for a later preview or commit.
     files_kept = models.BooleanField(default=False)
+    # Background work (vcio.core.importer.background): what the worker is to do
+    # ({"commit", "preset", "mapping", "format"}), how far it got
+    # ({"stage", "done", "total"}) and which worker holds it until when.
+    job = models.CharField(max_length=10, choices=Job.choices, blank=True, default="")
+    job_options = models.JSONField(default=dict, blank=True)
+    progress = models.JSONField(default=dict, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    leased_by = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
-        indexes = [models.Index(fields=["client", "-started_at"], name="importrun_client_started")]
+        indexes = [
+            models.Index(fields=["client", "-started_at"], name="importrun_client_started"),
+            models.Index(fields=["job", "started_at"], name="importrun_job"),
+        ]
 
     def __str__(self) -> str:
         files = ", ".join(self.file_names) or "no file"

@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, connections
 
 from vcio.core.importer import engine
 from vcio.core.importer.base import Counts, Field, targets
@@ -48,11 +49,11 @@ class ContactsWithExtras(ContactTarget):
         Field("budget", "Budget", money_parser()),
     ]
 
-    def apply(self, client, rows, *, source):
+    def apply(self, client, rows, *, source, dry_run=False):
         for row in rows:
             row.values.pop("start", None)
             row.values.pop("budget", None)
-        return super().apply(client, rows, source=source)
+        return super().apply(client, rows, source=source, dry_run=dry_run)
 
 
 @pytest.fixture
@@ -118,6 +119,48 @@ def test_a_dry_run_writes_nothing_but_says_what_it_would_do(acme):
     assert report.run.status == "preview" and report.run.created == 3
     assert [r.values["first_name"] for r in report.sample] == ["Ann", "Bert", "Cleo"]
     assert not AuditEvent.objects.filter(object_id=str(report.run.pk)).exists()
+
+
+class ContactsWithAnotherRequest(ContactTarget):
+    """Contacts whose apply lets another client's request write in the middle of it."""
+
+    key = "contacts-meanwhile"
+    answers: list[str] = []
+
+    def apply(self, client, rows, *, source, dry_run=False):
+        counts = super().apply(client, rows, source=source, dry_run=dry_run)
+        self.answers.append(write_from_another_connection())
+        return counts
+
+
+def write_from_another_connection() -> str:
+    """What another request (its own connection) gets when it writes now: "ok" or the error."""
+    other = connections.create_connection("default")
+    try:
+        if other.vendor == "sqlite":
+            other.ensure_connection()
+            other.connection.execute("PRAGMA busy_timeout = 100")  # fail fast, don't hang
+        with other.cursor() as cursor:
+            cursor.execute("UPDATE core_client SET name = name WHERE slug = %s", ["globex"])
+        return "ok"
+    except DatabaseError as exc:
+        return str(exc)
+    finally:
+        other.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dry_run_never_holds_the_write_lock_other_clients_need(acme, globex):
+    target = targets.register(ContactsWithAnotherRequest())
+    target.answers.clear()
+    before = database_state()
+    try:
+        report = engine.preview(target, acme, [fixture("contacts.csv")], dry_run=True)
+    finally:
+        targets.unregister(target.key)
+    assert report.counts == Counts(created=3)
+    assert target.answers == ["ok"]  # it was "database table is locked" before
+    assert database_state() == before
 
 
 def test_an_import_for_one_client_never_touches_anothers_rows(acme, globex):

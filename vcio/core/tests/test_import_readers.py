@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -199,3 +200,31 @@ def test_xlsx_without_data():
 def test_a_header_wider_than_any_export_is_refused():
     header = ",".join(f"c{i}" for i in range(1001)).encode()
     assert "the header has 1001 columns; at most 1000" in refused(header + b"\n" + b"1," * 1000)
+
+
+def with_cell_text(data: bytes, old: str, new: str) -> bytes:
+    """The workbook with a cell's text replaced in the XML (Excel and openpyxl stop at 32,767)."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                part = part.replace(old.encode(), new.encode())
+            target.writestr(info, part)
+    return out.getvalue()
+
+
+def test_an_xlsx_cell_bigger_than_a_csv_field_is_refused_before_openpyxl_loads_it():
+    # 200 KB in one cell (the CSV reader stops at 128 KB too); a 400 MB one took 1.1 GB.
+    data = workbook({"Assets": [["Name", "Notes"], ["PC-1", "BIGCELL"], ["PC-2", "ok"]]})
+    message = refused(with_cell_text(data, "BIGCELL", "x" * 200_000), name="inventory.xlsx")
+    assert message == (
+        "inventory.xlsx: a cell holds more than 128 KB of text (in xl/worksheets/sheet1.xml); "
+        "no field takes that much: is a whole file pasted into one cell?"
+    )
+
+
+def test_an_xlsx_with_big_but_ordinary_cells_is_read():
+    data = workbook({"Assets": [["Name", "Notes"], ["PC-1", "y" * 30_000]]})
+    _, rows, _ = read_bytes(data, name="inventory.xlsx")
+    assert [cells[1] for _, cells in rows] == ["y" * 30_000]

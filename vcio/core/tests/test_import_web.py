@@ -114,12 +114,39 @@ def test_a_file_that_cannot_be_imported_offers_no_confirm_button(login, bob, acm
 
 def test_an_oversize_upload_is_refused_by_the_form(login, bob, acme, settings):
     settings.VCIO_IMPORT_MAX_MB = 1
-    big = SimpleUploadedFile("big.csv", b"First name\n" + b"Ann\n" * 600_000)
+    # Over the file limit but within the request's (the limit plus room for the form).
+    big = SimpleUploadedFile("big.csv", b"First name\n" + b"Ann\n" * 400_000)
     r = login(bob).post(UPLOAD, {"files": big})
     assert r.status_code == 200
     assert (
-        "big.csv: the file is 2.3 MB; the limit is 1 MB (VCIO_IMPORT_MAX_MB)" in r.content.decode()
+        "big.csv: the file is 1.5 MB; the limit is 1 MB (VCIO_IMPORT_MAX_MB)" in r.content.decode()
     )
+    assert not ImportRun.objects.exists()
+
+
+def test_an_upload_over_the_limit_is_refused_with_413_before_its_body_is_read(login, bob, acme):
+    # The request says 10 GB are coming; only a few bytes are there, and none is read.
+    r = login(bob).generic(
+        "POST",
+        UPLOAD,
+        b"--x--",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(10 * 1024**3),
+    )
+    assert r.status_code == 413
+    assert r.content.decode() == (
+        "The upload is 10240.0 MB; at most 100 MB can be sent at once (VCIO_IMPORT_MAX_MB). "
+        "Split the file, or ask your administrator to raise the limit."
+    )
+    assert not ImportRun.objects.exists()
+
+
+def test_an_api_upload_over_the_limit_is_a_json_413(api, bob, acme, settings):
+    settings.VCIO_IMPORT_MAX_MB = 1
+    big = SimpleUploadedFile("big.csv", b"First name\n" + b"Ann\n" * 600_000)
+    r = api(bob).post("/api/imports/", {"client": "acme", "target": "contacts", "files": big})
+    assert r.status_code == 413
+    assert r.json()["detail"].startswith("The upload is 2.3 MB; at most 1 MB can be sent at once")
     assert not ImportRun.objects.exists()
 
 

@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
+from django.db import connections
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -103,6 +104,31 @@ def test_last_used_is_written_at_most_once_a_minute(bob):
     api.get("/api/me/")
     token.refresh_from_db()
     assert token.last_used_at > first - timedelta(minutes=2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_locked_database_never_fails_a_request_over_the_tokens_last_used_time(bob):
+    # Another connection holds the write lock, as a long import did on SQLite.
+    token, key = make_token(bob)
+    other = connections.create_connection("default")
+    other.set_autocommit(False)
+    try:
+        with other.cursor() as cursor:
+            if other.vendor == "sqlite":  # any write holds SQLite's one write lock
+                cursor.execute("UPDATE core_importrun SET target = target")
+            else:  # PostgreSQL locks rows: hold the token's
+                cursor.execute("SELECT id FROM core_apitoken WHERE id = %s FOR UPDATE", [token.pk])
+        response = bearer(key).get("/api/me/")
+    finally:
+        other.rollback()
+        other.close()
+    assert response.status_code == 200
+    assert response.json()["username"] == "bob"
+    token.refresh_from_db()
+    assert token.last_used_at is None  # skipped, not waited for
+    bearer(key).get("/api/me/")  # the lock is gone: the next use is recorded
+    token.refresh_from_db()
+    assert token.last_used_at is not None
 
 
 # --- limits -----------------------------------------------------------------------

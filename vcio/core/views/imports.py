@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views import generic
 
 from vcio.core.forms_imports import ConfirmForm, ImportRunFilter, MappingForm, UploadForm
-from vcio.core.importer import engine, uploads
+from vcio.core.importer import background, engine, uploads
 from vcio.core.importer.base import Target, targets
 from vcio.core.models import ImportRun
 from vcio.core.roles import Perm
@@ -94,6 +94,7 @@ class ImportDetail(RunMixin, generic.TemplateView):
         ctx["run"] = self.run
         ctx["several_files"] = len(self.run.file_names or []) > 1
         ctx["mapping_rows"] = _mapping_rows(self.run)
+        ctx["job_text"] = background.progress_text(self.run) if self.run.job else ""
         return ctx
 
 
@@ -129,7 +130,10 @@ class ImportUpload(TargetMixin, ClientMixin, generic.FormView):
             files_kept=True,
         )
         uploads.save_uploads(run.pk, data["files"])
-        _preview_stored(self.request, run, self.target, preset=data["preset"] or None)
+        if background.is_big(f.size for f in data["files"]):
+            background.queue(run, commit=False, preset=data["preset"] or None)
+        else:
+            _preview_stored(self.request, run, self.target, preset=data["preset"] or None)
         return HttpResponseRedirect(
             reverse("core:import_preview", kwargs={"client": self.client.slug, "pk": run.pk})
         )
@@ -147,6 +151,9 @@ class ImportPreview(RunMixin, generic.TemplateView):
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
+        if self.run.job:
+            messages.info(request, "The worker is still on this import: wait for it to finish.")
+            return HttpResponseRedirect(self.preview_url())
         if self.run.status != ImportRun.Status.PREVIEW:
             messages.info(request, "This import is finished; start a new one to change it.")
             return HttpResponseRedirect(self.detail_url())
@@ -154,6 +161,9 @@ class ImportPreview(RunMixin, generic.TemplateView):
         form = MappingForm(request.POST, target=target, run=self.run)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(mapping_form=form))
+        if _is_big(self.run):
+            background.queue(self.run, commit=False, mapping=form.mapping())
+            return HttpResponseRedirect(self.preview_url())
         if _preview_stored(request, self.run, target, mapping=form.mapping()) is None:
             return HttpResponseRedirect(self.detail_url())
         messages.success(request, "Previewed again with your mapping.")
@@ -164,6 +174,7 @@ class ImportPreview(RunMixin, generic.TemplateView):
         target = target_or_404(self.run.target)
         run = self.run
         ctx["run"] = run
+        ctx["job_text"] = background.progress_text(run) if run.job else ""
         ctx["several_files"] = len(run.file_names or []) > 1
         ctx["target"] = target
         ctx.setdefault("mapping_form", MappingForm(target=target, run=run))
@@ -190,13 +201,18 @@ class ImportConfirm(RunMixin, generic.View):
 
     def post(self, request, *args, **kwargs):
         run = self.run
-        if run.status != ImportRun.Status.PREVIEW:
+        if run.status != ImportRun.Status.PREVIEW or run.job:
             messages.info(request, "This import was already confirmed.")
             return HttpResponseRedirect(self.detail_url())
         form = ConfirmForm(request.POST)
         atomic = form.cleaned_data["atomic"] if form.is_valid() else run.atomic
         run.atomic = atomic
         target = target_or_404(run.target)
+        if _is_big(run):
+            run.save(update_fields=["atomic"])
+            background.queue(run, commit=True, mapping=run.mapping)
+            messages.info(request, "The import runs in the background: this page follows it.")
+            return HttpResponseRedirect(self.detail_url())
         report = _preview_stored(request, run, target, mapping=run.mapping, dry_run=False)
         if report is None:
             return HttpResponseRedirect(self.detail_url())
@@ -260,6 +276,12 @@ def _preview_stored(
         sheet=run.sheet or None,
         import_run=run,
     )
+
+
+def _is_big(run: ImportRun) -> bool:
+    """True when the run's kept files are big enough for the worker."""
+    stored = uploads.stored_files(run.pk, list(run.file_names)) if run.files_kept else None
+    return bool(stored) and background.is_big(path.stat().st_size for _, path in stored)
 
 
 def _fatal(run: ImportRun) -> bool:

@@ -8,7 +8,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from vcio.availability.tests.factories import ServiceFactory
+from vcio.availability.tests.factories import MonitorFactory, ServiceFactory
 from vcio.core.fiscal import add_months, quarter_of
 from vcio.reviews import services
 from vcio.reviews.models import Review
@@ -27,7 +27,7 @@ def pdf_text(content: bytes) -> tuple[int, str]:
 @pytest.fixture
 def qbr(acme, bob) -> Review:
     """Acme's finalised QBR of FY2026 Q2, with a service and an initiative next quarter."""
-    ServiceFactory(client=acme, name="Customer portal")
+    MonitorFactory(service=ServiceFactory(client=acme, name="Customer portal"))
     next_quarter = quarter_of(add_months(FINALISED_ON, 3), acme.fiscal_year_start_month).start
     InitiativeFactory(
         client=acme, title="Move mail to the cloud", status="approved", start_quarter=next_quarter

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from vcio.availability.tests.factories import ServiceFactory
+from vcio.availability.tests.factories import MonitorFactory, ServiceFactory
 from vcio.core.models import AuditEvent
 from vcio.reviews import services
 from vcio.reviews.models import ActionItem, Decision, Review, ReviewCadence, ReviewStatus
@@ -261,7 +261,8 @@ def test_internal_notes_are_audited_without_their_text(login, bob, carol, draft)
 
 
 def test_the_review_page_charts_the_health_trend_from_the_second_review(login, bob, acme, draft):
-    ServiceFactory(client=acme, name="Mail")  # a service on target: a health score to chart
+    # A monitored service on target: a health score to chart.
+    MonitorFactory(service=ServiceFactory(client=acme, name="Mail"))
     assert "<svg" not in login(bob).get(draft.get_absolute_url()).content.decode()
     services.finalise(draft, bob, today=D(2026, 6, 10))
     later = services.create_review(acme, "monthly", D(2026, 6, 1), D(2026, 6, 30), bob)

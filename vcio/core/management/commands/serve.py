@@ -16,9 +16,18 @@ class Command(BaseCommand):
     def handle(self, *args, host: str, port: int, threads: int, **options) -> None:
         from waitress import serve
 
+        from vcio.core.middleware import body_limit
         from vcio.wsgi import application
 
         if not 0 < port < 65536:
             raise CommandError(f"--port {port} is not a TCP port (1–65535)")
         self.stdout.write(f"vcio serving on http://{host}:{port}/")
-        serve(application, host=host, port=port, threads=threads, ident="vcio")
+        # waitress buffers a body before the app sees it: the same limit stops it there.
+        serve(
+            application,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="vcio",
+            max_request_body_size=body_limit(),
+        )
