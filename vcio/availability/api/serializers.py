@@ -142,6 +142,10 @@ class ChildSerializer(serializers.ModelSerializer):
     """A row of a service (monitor, window, channel): its service never changes client."""
 
     service = ServiceField()
+    # The client (slug) the row belongs to, through its service: read only.
+    client = serializers.SlugRelatedField(
+        source="service.client", slug_field="slug", read_only=True
+    )
 
     def validate_service(self, service: BusinessService) -> BusinessService:
         if self.instance is not None and service.client_id != self.instance.service.client_id:
@@ -160,6 +164,7 @@ class MonitorSerializer(ChildSerializer):
         model = Monitor
         fields = [
             "id",
+            "client",
             "service",
             *MONITOR_SETTINGS,
             "state",
@@ -245,7 +250,16 @@ class WindowSerializer(ChildSerializer):
 
     class Meta:
         model = MaintenanceWindow
-        fields = ["id", "service", "title", "starts_at", "ends_at", "recurrence", "until"]
+        fields = [
+            "id",
+            "client",
+            "service",
+            "title",
+            "starts_at",
+            "ends_at",
+            "recurrence",
+            "until",
+        ]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
@@ -265,7 +279,7 @@ class ChannelSerializer(ChildSerializer):
 
     class Meta:
         model = AlertChannel
-        fields = ["id", "service", "kind", "target", "enabled"]
+        fields = ["id", "client", "service", "kind", "target", "enabled"]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)

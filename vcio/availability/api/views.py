@@ -159,7 +159,7 @@ class MonitorViewSet(ChildViewSet):
     """Monitors of services; POST ``…/check/`` runs one check now and returns its result."""
 
     model = Monitor
-    select_related = ("service",)
+    select_related = ("service__client",)
     serializer_class = s.MonitorSerializer
     filterset_class = MonitorFilter
     search_fields = ["name", "target"]
@@ -198,7 +198,7 @@ class WindowViewSet(ChildViewSet):
     """Maintenance windows of services, excluded from their SLA."""
 
     model = MaintenanceWindow
-    select_related = ("service",)
+    select_related = ("service__client",)
     serializer_class = s.WindowSerializer
     filterset_class = WindowFilter
     ordering_fields = ["starts_at"]
@@ -209,7 +209,7 @@ class ChannelViewSet(ChildViewSet):
     """Where a service's down and recovery alerts go."""
 
     model = AlertChannel
-    select_related = ("service",)
+    select_related = ("service__client",)
     serializer_class = s.ChannelSerializer
     filterset_class = ChannelFilter
     ordering_fields = ["kind"]
