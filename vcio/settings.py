@@ -8,6 +8,7 @@ directory and the secret key is generated there once.
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -217,6 +218,28 @@ if HTTPS:
     SECURE_HSTS_SECONDS = env_int("VCIO_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+
+def _trusted_proxy() -> str:
+    """VCIO_TRUSTED_PROXY: the TLS proxy's address (``*``: any peer), or "" for none."""
+    value = (env_str("VCIO_TRUSTED_PROXY", "") or "").strip()
+    if value and value != "*":
+        try:
+            ipaddress.ip_address(value)
+        except ValueError:
+            raise ConfigError(
+                f"VCIO_TRUSTED_PROXY={value!r} is not an IP address (or * for any peer)"
+            ) from None
+    return value
+
+
+# Behind a TLS-terminating proxy: the proxy's address, whose X-Forwarded-*
+# headers `vcio serve` (waitress) believes; nobody else's are (see core.serving).
+VCIO_TRUSTED_PROXY = _trusted_proxy()
+VCIO_TRUSTED_PROXY_COUNT = env_int("VCIO_TRUSTED_PROXY_COUNT", 1, minimum=1, maximum=10)
+VCIO_TRUSTED_PROXY_HEADERS = env_list(
+    "VCIO_TRUSTED_PROXY_HEADERS", ["x-forwarded-proto", "x-forwarded-for"]
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
