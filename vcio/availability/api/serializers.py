@@ -70,8 +70,22 @@ def _refused(field: str, exc: ValidationError) -> serializers.ValidationError:
     return serializers.ValidationError({field: [f"{field}: {' '.join(exc.messages)}"]})
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$", "example": "08:00:00"}
+)
+class TimeOfDayField(serializers.TimeField):
+    """A local time of day ("08:00:00"), in the client's zone.
+
+    OpenAPI's ``format: time`` is RFC 3339's full-time, which needs a UTC
+    offset; these times have none, so the schema gives their pattern instead.
+    """
+
+
 class ServiceSerializer(ClientOwnedSerializer):
     """A business service with its SLA target and its state now (from its monitors)."""
+
+    business_start = TimeOfDayField(required=False)
+    business_end = TimeOfDayField(required=False)
 
     owner_department = DepartmentField(required=False, allow_null=True)
     criticality = serializers.ChoiceField(choices=Criticality.choices, required=False)
