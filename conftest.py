@@ -9,6 +9,8 @@ leak into another user's page can be spotted by text.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from vcio.core.roles import Role
@@ -24,6 +26,28 @@ from vcio.core.tests.factories import (
 pytest_plugins = ["vcio.core.tests.browser"]
 
 ACME_MARKER = "ACME-ONLY"
+
+
+# The tests' monitor targets are servers they start on 127.0.0.1 (nothing else
+# may be reached from here), which the monitor policy refuses by default: allow
+# them, here and in the worker processes tests start. Tests of the policy itself
+# set VCIO_MONITOR_ALLOW_LOCAL back to False.
+os.environ.setdefault("VCIO_MONITOR_ALLOW_LOCAL", "1")
+
+
+@pytest.fixture(autouse=True)
+def _monitors_may_target_local_test_servers(settings):
+    settings.VCIO_MONITOR_ALLOW_LOCAL = True
+
+
+@pytest.fixture(autouse=True)
+def _fresh_failure_counts():
+    # Failed API tokens are counted per address in the cache, which outlives a
+    # test; each test starts with a clean count (sign-in lockouts live in the
+    # database and roll back with it).
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -59,6 +59,9 @@ trap stop_on_signal INT TERM
 # its first checks find it listening; stopped with the others. Its dying
 # (say, the port is taken) does not stop vcio: only the demo goes red.
 DEMO_TARGET_PORT=${VCIO_DEMO_TARGET_PORT:-8790}
+# Monitors may not target this server itself; the demo's target is the one
+# exception, allowed explicitly (unless the environment already says otherwise).
+export VCIO_MONITOR_ALLOWED_TARGETS=${VCIO_MONITOR_ALLOWED_TARGETS:-127.0.0.1:$DEMO_TARGET_PORT}
 "$VCIO" demo_target --port "$DEMO_TARGET_PORT" &
 pids+=("$!")
 

@@ -8,6 +8,8 @@ directory and the secret key is generated there once.
 
 from __future__ import annotations
 
+import ipaddress
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -70,6 +72,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "vcio.core",
     "vcio.assets",
     "vcio.strategy",
@@ -89,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "vcio.urls"
@@ -144,9 +149,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out sign-in before any password is checked.
+    "vcio.core.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "vcio.core.admin_site.OwnerPermissionBackend",
 ]
+# Brute force on the sign-in form (and the admin's): django-axes locks out a
+# username *from one address* after this many failures in a row, for this long,
+# so a guesser is stopped while the real user, elsewhere, can still sign in.
+AXES_FAILURE_LIMIT = env_int("VCIO_LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=1000)
+AXES_COOLOFF_TIME = timedelta(
+    minutes=env_int("VCIO_LOGIN_LOCKOUT_MINUTES", 15, minimum=1, maximum=7 * 24 * 60)
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "vcio.core.lockout.locked_out"
+AXES_VERBOSE = False
+# API tokens: this many failed tokens from one address within the window, and
+# that address gets 429s until the window ends (vcio.core.api.token_throttle).
+VCIO_TOKEN_FAILURE_LIMIT = env_int("VCIO_TOKEN_FAILURE_LIMIT", 10, minimum=1, maximum=100_000)
+VCIO_TOKEN_FAILURE_WINDOW_MINUTES = env_int(
+    "VCIO_TOKEN_FAILURE_WINDOW_MINUTES", 15, minimum=1, maximum=24 * 60
+)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -198,6 +222,28 @@ if HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+
+def _trusted_proxy() -> str:
+    """VCIO_TRUSTED_PROXY: the TLS proxy's address (``*``: any peer), or "" for none."""
+    value = (env_str("VCIO_TRUSTED_PROXY", "") or "").strip()
+    if value and value != "*":
+        try:
+            ipaddress.ip_address(value)
+        except ValueError:
+            raise ConfigError(
+                f"VCIO_TRUSTED_PROXY={value!r} is not an IP address (or * for any peer)"
+            ) from None
+    return value
+
+
+# Behind a TLS-terminating proxy: the proxy's address, whose X-Forwarded-*
+# headers `vcio serve` (waitress) believes; nobody else's are (see core.serving).
+VCIO_TRUSTED_PROXY = _trusted_proxy()
+VCIO_TRUSTED_PROXY_COUNT = env_int("VCIO_TRUSTED_PROXY_COUNT", 1, minimum=1, maximum=10)
+VCIO_TRUSTED_PROXY_HEADERS = env_list(
+    "VCIO_TRUSTED_PROXY_HEADERS", ["x-forwarded-proto", "x-forwarded-for"]
+)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "vcio.core.api.auth.TokenAuthentication",
@@ -207,7 +253,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "vcio.core.filters.FilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
@@ -252,14 +298,21 @@ VCIO_IMPORT_MAX_MB = env_int("VCIO_IMPORT_MAX_MB", 100, minimum=1, maximum=10_00
 # page shows the progress) instead of inside the web request; 0 sends every upload there.
 VCIO_IMPORT_BACKGROUND_MB = env_int("VCIO_IMPORT_BACKGROUND_MB", 5, minimum=0, maximum=10_000)
 
-# Availability monitoring. Monitors may only target addresses inside the
+# Availability monitoring (and every other connection made on a user's behalf,
+# see vcio.core.netguard). Monitors may only target addresses inside the
 # allowed networks and outside the denied ones: by default everything but
 # link-local and the clouds' metadata endpoints (a monitor aimed there
-# would read the host's cloud credentials).
+# would read the host's cloud credentials). Private ranges stay allowed.
 VCIO_MONITOR_ALLOWED_NETWORKS = env_list("VCIO_MONITOR_ALLOWED_NETWORKS", ["0.0.0.0/0", "::/0"])
 VCIO_MONITOR_DENIED_NETWORKS = env_list(
     "VCIO_MONITOR_DENIED_NETWORKS", ["169.254.0.0/16", "fe80::/10", "fd00:ec2::254/128"]
 )
+# This server itself (loopback, 0.0.0.0, its own interfaces' addresses) is refused
+# too, or any editor could scan the vcio host's ports and pages; 1 allows it.
+VCIO_MONITOR_ALLOW_LOCAL = env_bool("VCIO_MONITOR_ALLOW_LOCAL", False)
+# Exceptions, each "address:port" (or a bare address for any port): e.g. the
+# demo target, 127.0.0.1:8790, which `make run` allows.
+VCIO_MONITOR_ALLOWED_TARGETS = env_list("VCIO_MONITOR_ALLOWED_TARGETS", [])
 # Raw check results are kept this many days; hourly rollups are kept for good.
 VCIO_CHECK_RETENTION_DAYS = env_int("VCIO_CHECK_RETENTION_DAYS", 30, minimum=1, maximum=3650)
 # "Check now" requests one user may have waiting for the worker at once.

@@ -20,7 +20,13 @@ from django.utils import timezone
 from vcio.assets import services
 from vcio.assets.lifecycle import client_today
 from vcio.assets.models import Asset, AssetKind, AssetStatus, BillingPeriod, Licence
-from vcio.core.filters import client_filter, search_method, visible_departments
+from vcio.core.filters import (
+    FilterSet,
+    IdChoiceFilter,
+    client_filter,
+    search_method,
+    visible_departments,
+)
 from vcio.core.models import Client, Department
 
 # Sort keys offered by the asset list (page headers and the API's ``ordering``).
@@ -63,7 +69,7 @@ class _ClientDepartmentsMixin:
             self.filters["department"].queryset = Department.objects.filter(client=client)
 
 
-class AssetFilter(_ClientDepartmentsMixin, django_filters.FilterSet):
+class AssetFilter(_ClientDepartmentsMixin, FilterSet):
     q = django_filters.CharFilter(
         method=search_method(
             ["name", "serial", "asset_tag", "model", "manufacturer", "assigned_to"]
@@ -72,9 +78,7 @@ class AssetFilter(_ClientDepartmentsMixin, django_filters.FilterSet):
     )
     kind = django_filters.ChoiceFilter(choices=AssetKind.choices, empty_label="All kinds")
     status = django_filters.ChoiceFilter(choices=AssetStatus.choices, empty_label="Any status")
-    department = django_filters.ModelChoiceFilter(
-        queryset=visible_departments, empty_label="All departments"
-    )
+    department = IdChoiceFilter(queryset=visible_departments, empty_label="All departments")
     warranty = django_filters.ChoiceFilter(
         choices=services.WARRANTY_STATUSES,
         method="filter_warranty",
@@ -125,7 +129,7 @@ class AssetFilter(_ClientDepartmentsMixin, django_filters.FilterSet):
         return services.filter_os_status(queryset, value, self.today)
 
 
-class LicenceFilter(_ClientDepartmentsMixin, django_filters.FilterSet):
+class LicenceFilter(_ClientDepartmentsMixin, FilterSet):
     q = django_filters.CharFilter(
         method=search_method(["vendor", "product", "notes"]), label="Search"
     )
@@ -134,9 +138,7 @@ class LicenceFilter(_ClientDepartmentsMixin, django_filters.FilterSet):
     billing_period = django_filters.ChoiceFilter(
         choices=BillingPeriod.choices, label="Billing", empty_label="Any billing"
     )
-    department = django_filters.ModelChoiceFilter(
-        queryset=visible_departments, empty_label="All departments"
-    )
+    department = IdChoiceFilter(queryset=visible_departments, empty_label="All departments")
     renewing = django_filters.ChoiceFilter(
         choices=[("true", "Within 90 days"), ("false", "Later, or no date")],
         method="filter_renewing",

@@ -153,7 +153,7 @@ class _PolicyResolver(ThreadedResolver):
     ) -> list[Any]:
         results = await super().resolve(host, port, family)
         for result in results:
-            check_address_allowed(result["host"], host)
+            check_address_allowed(result["host"], host, port)
         return results
 
 
@@ -290,9 +290,9 @@ async def _check_http(spec: CheckSpec, session: CheckSession) -> CheckOutcome:
     url, method = spec.target.strip(), (spec.http_method or "GET").upper()
     seen = {url}
     for _hop in range(MAX_REDIRECTS + 1):
-        _scheme, host, _port = split_url(url)
+        _scheme, host, port = split_url(url)
         if parse_ip(host) is not None:  # names are checked by the connector's resolver
-            check_address_allowed(host)
+            check_address_allowed(host, port=port)
         async with session.http.request(method, url, allow_redirects=False) as response:
             location = response.headers.get("Location")
             if spec.follow_redirects and response.status in REDIRECT_STATUSES and location:

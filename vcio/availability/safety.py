@@ -22,57 +22,28 @@ import socket
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from django.conf import settings
-
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+from vcio.core import netguard
+from vcio.core.netguard import AddressRefused, IPAddress
 
 # RFC 1123 labels; underscores are tolerated because real internal names use them.
 _LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$", re.IGNORECASE)
 DEFAULT_TLS_PORT = 443
 
 
-class TargetRefused(ValueError):
-    """A target resolving to an address the monitoring policy forbids."""
+# The network policy itself lives in core, for every app that connects on a user's behalf.
+TargetRefused = AddressRefused
 
 
-@lru_cache(maxsize=8)
-def _parse_networks(specs: tuple[str, ...]) -> tuple[IPNetwork, ...]:
-    return tuple(ipaddress.ip_network(spec.strip(), strict=False) for spec in specs if spec.strip())
+def refusal_reason(address: IPAddress | str, host: str = "", port: int | None = None) -> str | None:
+    """Why monitors may not connect to ``address`` (on ``port``), or None when they may."""
+    return netguard.refusal_reason(address, host, port)
 
 
-def refusal_reason(address: IPAddress | str, host: str = "") -> str | None:
-    """Why monitors may not connect to ``address``, or None when they may."""
-    # Settings are read on each call so overridden settings apply; the answer
-    # is cached per policy, as every check of a monitor asks the same question.
-    allowed = tuple(settings.VCIO_MONITOR_ALLOWED_NETWORKS)
-    denied = tuple(settings.VCIO_MONITOR_DENIED_NETWORKS)
-    return _refusal_reason(str(address), host, allowed, denied)
-
-
-@lru_cache(maxsize=4096)
-def _refusal_reason(
-    address: str, host: str, allowed_specs: tuple[str, ...], denied_specs: tuple[str, ...]
-) -> str | None:
-    ip = ipaddress.ip_address(address)
-    # An IPv4-mapped IPv6 address (::ffff:169.254.169.254) reaches the IPv4 host.
-    candidates = [ip, ip.ipv4_mapped] if ip.version == 6 and ip.ipv4_mapped else [ip]
-    allowed, denied = _parse_networks(allowed_specs), _parse_networks(denied_specs)
-    named = f"{host} resolves to {ip}" if host and host != str(ip) else f"address {ip}"
-    for candidate in candidates:
-        for network in denied:
-            if candidate.version == network.version and candidate in network:
-                return f"{named}, in the denied network {network}: monitors may not target it"
-    if not any(c.version == n.version and c in n for c in candidates for n in allowed):
-        return f"{named}, outside the networks monitors may target"
-    return None
-
-
-def check_address_allowed(address: IPAddress | str, host: str = "") -> None:
+def check_address_allowed(
+    address: IPAddress | str, host: str = "", port: int | None = None
+) -> None:
     """Raise :class:`TargetRefused` when monitors may not connect to ``address``."""
-    reason = refusal_reason(address, host)
-    if reason:
-        raise TargetRefused(reason)
+    netguard.check_address(address, host, port)
 
 
 def parse_ip(host: str) -> IPAddress | None:
@@ -83,22 +54,22 @@ def parse_ip(host: str) -> IPAddress | None:
         return None
 
 
-def check_target_allowed(host: str) -> None:
-    """Resolve ``host`` (blocking) and raise unless every address is allowed.
+def check_target_allowed(host: str, port: int | None = None) -> None:
+    """Resolve ``host`` (blocking) and raise unless every address is allowed (on ``port``).
 
     Raises :class:`TargetRefused` naming the address and the network, or a
     plain ValueError when the name does not resolve.
     """
     ip = parse_ip(host)
     if ip is not None:
-        check_address_allowed(ip)
+        check_address_allowed(ip, port=port)
         return
     try:
         infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise ValueError(f"{host}: {describe_gaierror(exc)}") from exc
     for info in infos:
-        check_address_allowed(info[4][0], host)
+        check_address_allowed(info[4][0], host, port)
 
 
 async def allowed_addresses(host: str, port: int) -> list[tuple[IPAddress, int]]:
@@ -110,14 +81,14 @@ async def allowed_addresses(host: str, port: int) -> list[tuple[IPAddress, int]]
     """
     ip = parse_ip(host)
     if ip is not None:
-        check_address_allowed(ip)
+        check_address_allowed(ip, port=port)
         return [(ip, port)]
     loop = asyncio.get_running_loop()
     infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     found: list[tuple[IPAddress, int]] = []
     for info in infos:
         address = ipaddress.ip_address(info[4][0])
-        check_address_allowed(address, host)
+        check_address_allowed(address, host, port)
         if (address, port) not in found:
             found.append((address, port))
     return found
@@ -206,12 +177,12 @@ def validate_target(kind: str, target: str) -> str:
     """
     if kind == "http":
         text = target.strip()
-        scheme, host, _port = split_url(text)
-        check_target_allowed(host)
+        scheme, host, port = split_url(text)
+        check_target_allowed(host, port)
         return scheme + text[len(scheme) :]
     if kind in ("tcp", "tls"):
         host, port = split_host_port(target, DEFAULT_TLS_PORT if kind == "tls" else None)
-        check_target_allowed(host)
+        check_target_allowed(host, port)
         return join_host_port(host, port)
     if kind == "dns":
         if ":" in target.strip() and parse_ip(target.strip()) is None:

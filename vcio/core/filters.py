@@ -4,6 +4,13 @@ Each FilterSet narrows a queryset that the caller has *already* scoped with
 ``for_user``; filters can only take rows away, never add them. Choice lists
 (clients, departments) are themselves scoped to the requesting user, so a
 foreign slug or id is rejected as "not a valid choice" and reveals nothing.
+
+Every filter that takes a row's id is an :class:`IdFilter` or an
+:class:`IdChoiceFilter`, and every FilterSet derives from :class:`FilterSet`
+(the API's automatic ones too, through :class:`FilterBackend`): a value that
+cannot be an id (``9223372036854775808``, ``-1``, ``abc``) is refused with a
+400 naming it, before it reaches the database, where an integer beyond 64
+bits raised OverflowError (a 500).
 """
 
 from __future__ import annotations
@@ -11,12 +18,89 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django_filters import fields as filter_fields
+from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
+from django_filters.rest_framework import DjangoFilterBackend
 
 from vcio.core.models import AuditEvent, Client, Contact, Department, Membership
 from vcio.core.models.clients import INDUSTRIES
 from vcio.core.roles import Perm, Role
+
+# The largest primary key of a BigAutoField, on SQLite and PostgreSQL alike.
+MAX_ID = 2**63 - 1
+_ECHO_LIMIT = 40  # characters of a refused value repeated in the message
+
+
+def parse_id(value: object) -> int:
+    """``value`` as a row id (a whole number from 1 to MAX_ID); ValidationError otherwise."""
+    text = str(value).strip()
+    # Length first: int() of a 5,000-digit string is slow, and no id has 20 digits.
+    if text.isascii() and text.isdigit() and len(text) <= 19 and 1 <= int(text) <= MAX_ID:
+        return int(text)
+    shown = text if len(text) <= _ECHO_LIMIT else text[:_ECHO_LIMIT] + "…"
+    raise ValidationError(
+        f"“{shown}” is not an id: ids are whole numbers from 1 to {MAX_ID}.", code="invalid_id"
+    )
+
+
+class IdField(forms.Field):
+    """A form field holding one row id, checked by :func:`parse_id`."""
+
+    def to_python(self, value: object) -> int | None:
+        if value in self.empty_values:
+            return None
+        return parse_id(value)
+
+
+class IdModelChoiceField(filter_fields.ModelChoiceField):
+    """A choice of row by id: the id is checked before the (scoped) choices are searched."""
+
+    def to_python(self, value: object):
+        if value not in self.empty_values and self.to_field_name in (None, "pk", "id"):
+            parse_id(value)
+        return super().to_python(value)
+
+
+class IdFilter(django_filters.Filter):
+    """Rows whose ``field_name`` (an id column such as ``review_id``) equals the id given."""
+
+    field_class = IdField
+
+
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    """Rows related to the row whose id is given, chosen among ``queryset`` (scoped)."""
+
+    field_class = IdModelChoiceField
+
+
+_ID_CHOICE = {
+    "filter_class": IdChoiceFilter,
+    "extra": FILTER_FOR_DBFIELD_DEFAULTS[models.ForeignKey]["extra"],
+}
+
+
+class FilterSet(django_filters.FilterSet):
+    """The base of every FilterSet: filters generated from id columns check their ids."""
+
+    FILTER_DEFAULTS = {
+        **FILTER_FOR_DBFIELD_DEFAULTS,
+        models.AutoField: {"filter_class": IdFilter},
+        models.BigAutoField: {"filter_class": IdFilter},
+        models.SmallAutoField: {"filter_class": IdFilter},
+        models.ForeignKey: _ID_CHOICE,
+        models.OneToOneField: _ID_CHOICE,
+    }
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's API backend, building ``filterset_fields`` lists on :class:`FilterSet`."""
+
+    filterset_base = FilterSet
 
 
 def visible_clients(request: HttpRequest | None) -> QuerySet:
@@ -58,7 +142,7 @@ def search_method(fields: list[str]) -> Callable[[QuerySet, str, str], QuerySet]
     return method
 
 
-class ClientFilter(django_filters.FilterSet):
+class ClientFilter(FilterSet):
     q = django_filters.CharFilter(method=search_method(["name", "slug"]), label="Search")
     industry = django_filters.ChoiceFilter(choices=INDUSTRIES)
     is_active = django_filters.BooleanFilter()
@@ -68,7 +152,7 @@ class ClientFilter(django_filters.FilterSet):
         fields = ["q", "industry", "is_active"]
 
 
-class DepartmentFilter(django_filters.FilterSet):
+class DepartmentFilter(FilterSet):
     client = client_filter()
     q = django_filters.CharFilter(
         method=search_method(["name", "cost_centre", "description"]), label="Search"
@@ -79,9 +163,9 @@ class DepartmentFilter(django_filters.FilterSet):
         fields = ["client", "q"]
 
 
-class ContactFilter(django_filters.FilterSet):
+class ContactFilter(FilterSet):
     client = client_filter()
-    department = django_filters.ModelChoiceFilter(queryset=visible_departments)
+    department = IdChoiceFilter(queryset=visible_departments)
     is_decision_maker = django_filters.BooleanFilter()
     q = django_filters.CharFilter(
         method=search_method(["first_name", "last_name", "email", "title"]), label="Search"
@@ -92,7 +176,7 @@ class ContactFilter(django_filters.FilterSet):
         fields = ["client", "department", "is_decision_maker", "q"]
 
 
-class MembershipFilter(django_filters.FilterSet):
+class MembershipFilter(FilterSet):
     client = client_filter()
     role = django_filters.ChoiceFilter(choices=Role.choices)
 
@@ -101,7 +185,7 @@ class MembershipFilter(django_filters.FilterSet):
         fields = ["client", "role"]
 
 
-class AuditEventFilter(django_filters.FilterSet):
+class AuditEventFilter(FilterSet):
     client = client_filter()
     action = django_filters.ChoiceFilter(choices=AuditEvent.Action.choices)
     # The stored name, not a join on users: events outlive their actors.

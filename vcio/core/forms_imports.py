@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.conf import settings
 
+from vcio.core.filters import FilterSet
 from vcio.core.importer.base import Target, presets_for
 from vcio.core.importer.mapping import IGNORE
 from vcio.core.models import ImportRun
@@ -105,7 +106,7 @@ class ConfirmForm(forms.Form):
     )
 
 
-class ImportRunFilter(django_filters.FilterSet):
+class ImportRunFilter(FilterSet):
     """The imports list, on the client page and in the API."""
 
     target = django_filters.CharFilter()

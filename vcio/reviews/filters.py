@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import django_filters
 
-from vcio.core.filters import client_filter
+from vcio.core.filters import FilterSet, IdFilter, client_filter
 from vcio.reviews.models import (
     ActionItem,
     ActionItemStatus,
@@ -20,7 +20,7 @@ from vcio.reviews.models import (
 )
 
 
-class ReviewFilter(django_filters.FilterSet):
+class ReviewFilter(FilterSet):
     client = client_filter()
     kind = django_filters.ChoiceFilter(choices=ReviewKind.choices)
     status = django_filters.ChoiceFilter(choices=ReviewStatus.choices)
@@ -30,20 +30,20 @@ class ReviewFilter(django_filters.FilterSet):
         fields = ["client", "kind", "status"]
 
 
-class DecisionFilter(django_filters.FilterSet):
+class DecisionFilter(FilterSet):
     client = client_filter()
     kind = django_filters.ChoiceFilter(choices=DecisionKind.choices)
-    review = django_filters.NumberFilter(field_name="review_id")
+    review = IdFilter(field_name="review_id")
 
     class Meta:
         model = Decision
         fields = ["client", "kind", "review"]
 
 
-class ActionItemFilter(django_filters.FilterSet):
+class ActionItemFilter(FilterSet):
     client = client_filter()
     status = django_filters.ChoiceFilter(choices=ActionItemStatus.choices)
-    review = django_filters.NumberFilter(field_name="review_id")
+    review = IdFilter(field_name="review_id")
 
     class Meta:
         model = ActionItem

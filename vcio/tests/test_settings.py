@@ -84,3 +84,9 @@ def test_default_database_is_sqlite_in_wal_mode_with_immediate_transactions(tmp_
     assert (journal, mode) == ("wal", "IMMEDIATE")
     assert int(busy_ms) >= 1000
     assert (tmp_path / "vcio.sqlite3").exists()
+
+
+def test_a_trusted_proxy_that_is_not_an_address_is_named(tmp_path: Path):
+    r = run_vcio("check", env={"VCIO_DATA_DIR": str(tmp_path), "VCIO_TRUSTED_PROXY": "proxy.local"})
+    assert r.returncode == 2
+    assert "VCIO_TRUSTED_PROXY='proxy.local' is not an IP address (or * for any peer)" in r.stderr

@@ -70,8 +70,22 @@ def _refused(field: str, exc: ValidationError) -> serializers.ValidationError:
     return serializers.ValidationError({field: [f"{field}: {' '.join(exc.messages)}"]})
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$", "example": "08:00:00"}
+)
+class TimeOfDayField(serializers.TimeField):
+    """A local time of day ("08:00:00"), in the client's zone.
+
+    OpenAPI's ``format: time`` is RFC 3339's full-time, which needs a UTC
+    offset; these times have none, so the schema gives their pattern instead.
+    """
+
+
 class ServiceSerializer(ClientOwnedSerializer):
     """A business service with its SLA target and its state now (from its monitors)."""
+
+    business_start = TimeOfDayField(required=False)
+    business_end = TimeOfDayField(required=False)
 
     owner_department = DepartmentField(required=False, allow_null=True)
     criticality = serializers.ChoiceField(choices=Criticality.choices, required=False)
@@ -142,6 +156,10 @@ class ChildSerializer(serializers.ModelSerializer):
     """A row of a service (monitor, window, channel): its service never changes client."""
 
     service = ServiceField()
+    # The client (slug) the row belongs to, through its service: read only.
+    client = serializers.SlugRelatedField(
+        source="service.client", slug_field="slug", read_only=True
+    )
 
     def validate_service(self, service: BusinessService) -> BusinessService:
         if self.instance is not None and service.client_id != self.instance.service.client_id:
@@ -160,6 +178,7 @@ class MonitorSerializer(ChildSerializer):
         model = Monitor
         fields = [
             "id",
+            "client",
             "service",
             *MONITOR_SETTINGS,
             "state",
@@ -254,7 +273,16 @@ class WindowSerializer(ChildSerializer):
 
     class Meta:
         model = MaintenanceWindow
-        fields = ["id", "service", "title", "starts_at", "ends_at", "recurrence", "until"]
+        fields = [
+            "id",
+            "client",
+            "service",
+            "title",
+            "starts_at",
+            "ends_at",
+            "recurrence",
+            "until",
+        ]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
@@ -274,7 +302,7 @@ class ChannelSerializer(ChildSerializer):
 
     class Meta:
         model = AlertChannel
-        fields = ["id", "service", "kind", "target", "enabled"]
+        fields = ["id", "client", "service", "kind", "target", "enabled"]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)

@@ -30,7 +30,7 @@ from vcio.availability.models import (
 )
 from vcio.core import audit
 from vcio.core.api.base import ScopedModelViewSet, ScopedReadOnlyModelViewSet
-from vcio.core.filters import client_filter, visible_clients
+from vcio.core.filters import FilterSet, IdChoiceFilter, client_filter, visible_clients
 from vcio.core.roles import Perm
 from vcio.core.scoping import require
 
@@ -41,7 +41,7 @@ def visible_services(request) -> QuerySet:
     return BusinessService.objects.for_user(request.user, Perm.VIEW)
 
 
-class ServiceFilter(django_filters.FilterSet):
+class ServiceFilter(FilterSet):
     client = client_filter()
 
     class Meta:
@@ -49,10 +49,10 @@ class ServiceFilter(django_filters.FilterSet):
         fields = ["client", "criticality"]
 
 
-class ChildFilter(django_filters.FilterSet):
+class ChildFilter(FilterSet):
     """``?service=<id>`` and ``?client=<slug>`` for rows of a service."""
 
-    service = django_filters.ModelChoiceFilter(queryset=visible_services)
+    service = IdChoiceFilter(queryset=visible_services)
     client = django_filters.ModelChoiceFilter(
         field_name="service__client", to_field_name="slug", queryset=visible_clients
     )
@@ -159,7 +159,7 @@ class MonitorViewSet(ChildViewSet):
     """Monitors of services; POST ``…/check/`` asks the worker to check one now (202)."""
 
     model = Monitor
-    select_related = ("service",)
+    select_related = ("service__client",)
     serializer_class = s.MonitorSerializer
     filterset_class = MonitorFilter
     search_fields = ["name", "target"]
@@ -203,7 +203,7 @@ class WindowViewSet(ChildViewSet):
     """Maintenance windows of services, excluded from their SLA."""
 
     model = MaintenanceWindow
-    select_related = ("service",)
+    select_related = ("service__client",)
     serializer_class = s.WindowSerializer
     filterset_class = WindowFilter
     ordering_fields = ["starts_at"]
@@ -214,7 +214,7 @@ class ChannelViewSet(ChildViewSet):
     """Where a service's down and recovery alerts go."""
 
     model = AlertChannel
-    select_related = ("service",)
+    select_related = ("service__client",)
     serializer_class = s.ChannelSerializer
     filterset_class = ChannelFilter
     ordering_fields = ["kind"]

@@ -247,3 +247,19 @@ def test_a_service_links_its_clients_assets_only(client, bob, acme, globex):
     r = post(http, "/api/services/", {"client": "acme", "name": "CRM", "assets": [theirs.pk]})
     assert r.status_code == 400 and "assets" in r.json()
     assert not BusinessService.objects.filter(name="CRM").exists()
+
+
+def test_monitors_windows_and_channels_name_their_client(api, alice, acme, globex):
+    from vcio.availability.tests.isolation import availability_rows_for
+
+    availability_rows_for(acme, "a")
+    availability_rows_for(globex, "g")
+    http = api(alice)
+    for collection in ("monitors", "maintenance-windows", "alert-channels"):
+        rows = http.get(f"/api/{collection}/").json()["results"]
+        assert sorted(row["client"] for row in rows) == ["acme", "globex"], collection
+    monitors = http.get("/api/monitors/").json()["results"]
+    assert {m["name"]: m["client"] for m in monitors} == {
+        "a web front": "acme",
+        "g web front": "globex",
+    }

@@ -17,6 +17,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.request import Request
 
 from vcio.core.access import restrict_to_token
+from vcio.core.api import token_throttle
 from vcio.core.bookkeeping import write_quietly
 from vcio.core.models import ApiToken
 from vcio.core.models.tokens import hash_key
@@ -38,11 +39,18 @@ class TokenAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "Invalid token header: send 'Authorization: Bearer <key>'."
             )
+        # Guessing is slowed down: failures are counted per address (token_throttle).
+        token_throttle.refuse_if_blocked(request)
         try:
             key = parts[1].decode("ascii")
         except UnicodeDecodeError:
+            token_throttle.record_failure(request)
             raise exceptions.AuthenticationFailed("Invalid token.") from None
-        return self.authenticate_key(key)
+        try:
+            return self.authenticate_key(key)
+        except exceptions.AuthenticationFailed:
+            token_throttle.record_failure(request)
+            raise
 
     def authenticate_key(self, key: str) -> tuple:
         """``(user, token)`` for ``key``; raises AuthenticationFailed (401) otherwise."""

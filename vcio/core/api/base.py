@@ -29,6 +29,35 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def get_page_size(self, request: Request) -> int | None:
+        """The requested page size; a 400 naming it when it is not a whole number from 1 to 500.
+
+        DRF silently falls back to the default page size on ``page_size=abc``,
+        so a client's typo went unnoticed.
+        """
+        raw = request.query_params.get(self.page_size_query_param)
+        fits = raw is not None and raw.isascii() and raw.isdigit() and len(raw) <= 6
+        if raw is not None and not (fits and 1 <= int(raw) <= self.max_page_size):
+            shown = raw if len(raw) <= 40 else raw[:40] + "…"
+            raise exceptions.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        f"“{shown}” is not a page size: give a whole number from 1 to "
+                        f"{self.max_page_size}."
+                    ]
+                }
+            )
+        return super().get_page_size(request)
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update({"minimum": 1, "maximum": self.max_page_size})
+            elif parameter["name"] == self.page_query_param:
+                parameter["schema"].update({"minimum": 1})
+        return parameters
+
 
 class ScopedQueryMixin:
     """The queryset every action starts from: the user's visible rows, nothing else."""

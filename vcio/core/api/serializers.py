@@ -267,8 +267,17 @@ class ContactSerializer(ClientOwnedSerializer):
 
 
 class MembershipSerializer(ClientOwnedSerializer):
+    # Null on practice-wide roles (owner, admin); a new membership must name a client.
+    client = ClientSlugField(allow_null=True)
     user = UsernameField()
     role = serializers.ChoiceField(choices=Role.choices)
+
+    def validate_client(self, client: Client | None) -> Client:
+        if client is None:
+            raise serializers.ValidationError(
+                "give a client slug: practice-wide roles are not managed through the API"
+            )
+        return super().validate_client(client)
 
     class Meta:
         model = Membership
@@ -304,7 +313,7 @@ class MembershipSerializer(ClientOwnedSerializer):
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
-    client = ClientSlugField(read_only=True)
+    client = ClientSlugField(read_only=True, allow_null=True)  # null: a practice-wide event
     object_type = serializers.CharField(source="content_type.model", read_only=True)
     changes = serializers.SerializerMethodField()
 

@@ -7,10 +7,13 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from vcio.core.api import imports, views
+from vcio.core.api.root import AllCollectionsRootView
 
 app_name = "api"
 
 router = DefaultRouter()
+# /api/ lists every app's collections, not only the ones registered on this router.
+router.APIRootView = AllCollectionsRootView
 router.register("clients", views.ClientViewSet, basename="client")
 router.register("departments", views.DepartmentViewSet, basename="department")
 router.register("contacts", views.ContactViewSet, basename="contact")

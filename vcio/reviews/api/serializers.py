@@ -37,7 +37,9 @@ class ReviewSerializer(ClientOwnedSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     period_label = serializers.SerializerMethodField()
-    finalised_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    finalised_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     interim = serializers.CharField(
         source="interim_text",
         read_only=True,
@@ -113,7 +115,9 @@ class DecisionSerializer(serializers.ModelSerializer):
     review = ReviewField()
     initiative = InitiativeField(required=False, allow_null=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Decision

@@ -14,7 +14,13 @@ import django_filters
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from vcio.core.filters import client_filter, search_method, visible_clients
+from vcio.core.filters import (
+    FilterSet,
+    IdChoiceFilter,
+    client_filter,
+    search_method,
+    visible_clients,
+)
 from vcio.core.roles import Perm
 from vcio.strategy.models import (
     BusinessGoal,
@@ -50,7 +56,7 @@ def client_of(path: str) -> django_filters.ModelChoiceFilter:
     )
 
 
-class GoalFilter(django_filters.FilterSet):
+class GoalFilter(FilterSet):
     q = django_filters.CharFilter(method=search_method(["title", "description"]), label="Search")
     status = django_filters.ChoiceFilter(choices=GoalStatus.choices)
     priority = django_filters.ChoiceFilter(choices=Priority.choices)
@@ -61,8 +67,8 @@ class GoalFilter(django_filters.FilterSet):
         fields = ["q", "status", "priority", "client"]
 
 
-class KpiFilter(django_filters.FilterSet):
-    goal = django_filters.ModelChoiceFilter(queryset=visible(BusinessGoal))
+class KpiFilter(FilterSet):
+    goal = IdChoiceFilter(queryset=visible(BusinessGoal))
     client = client_of("goal__client")
 
     class Meta:
@@ -70,11 +76,11 @@ class KpiFilter(django_filters.FilterSet):
         fields = ["goal", "client"]
 
 
-class InitiativeFilter(django_filters.FilterSet):
+class InitiativeFilter(FilterSet):
     q = django_filters.CharFilter(method=search_method(["title", "description"]), label="Search")
     status = django_filters.ChoiceFilter(choices=InitiativeStatus.choices)
     category = django_filters.CharFilter(lookup_expr="iexact")
-    goal = django_filters.ModelChoiceFilter(field_name="goals", queryset=visible(BusinessGoal))
+    goal = IdChoiceFilter(field_name="goals", queryset=visible(BusinessGoal))
     client = client_filter()
 
     class Meta:
@@ -82,13 +88,13 @@ class InitiativeFilter(django_filters.FilterSet):
         fields = ["q", "status", "category", "goal", "client"]
 
 
-class _InitiativeChildFilter(django_filters.FilterSet):
-    initiative = django_filters.ModelChoiceFilter(queryset=visible(Initiative))
+class _InitiativeChildFilter(FilterSet):
+    initiative = IdChoiceFilter(queryset=visible(Initiative))
     client = client_of("initiative__client")
 
 
 class InitiativeGoalFilter(_InitiativeChildFilter):
-    goal = django_filters.ModelChoiceFilter(queryset=visible(BusinessGoal))
+    goal = IdChoiceFilter(queryset=visible(BusinessGoal))
 
     class Meta:
         model = InitiativeGoal
@@ -111,7 +117,7 @@ class SpendFilter(_InitiativeChildFilter):
         fields = ["initiative", "kind", "client"]
 
 
-class RecommendationFilter(django_filters.FilterSet):
+class RecommendationFilter(FilterSet):
     q = django_filters.CharFilter(method=search_method(["title", "why"]), label="Search")
     status = django_filters.ChoiceFilter(choices=RecommendationStatus.choices)
     risk = django_filters.ChoiceFilter(choices=Risk.choices)

@@ -92,7 +92,9 @@ class InitiativeSerializer(ClientOwnedSerializer):
     )
     start_quarter_label = serializers.SerializerMethodField()
     end_quarter_label = serializers.SerializerMethodField()
-    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    approved_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     status = InitiativeStatusField(choices=InitiativeStatus.choices, read_only=True)
     score = serializers.SerializerMethodField(help_text="0–100 with the client's weights")
     score_breakdown = serializers.SerializerMethodField()

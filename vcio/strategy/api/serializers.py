@@ -16,7 +16,6 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Choices, Model, QuerySet
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -131,10 +130,11 @@ class KpiFiguresMixin:
             values = figure_values_for([kpi])
         return kpis.current_value(kpi, values)
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
-    def get_current_value(self, kpi: Kpi) -> str | None:
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_current_value(self, kpi: Kpi) -> float | None:
+        """The value as a JSON number (null without one), like ``progress``."""
         value = self._current(kpi)
-        return None if value is None else str(value)
+        return None if value is None else float(value)
 
     @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_progress(self, kpi: Kpi) -> float | None:
@@ -271,7 +271,9 @@ class GoalSerializer(ClientOwnedSerializer):
 
 class RecommendationSerializer(serializers.ModelSerializer):
     client = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    dismissed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    dismissed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     status = RecommendationStatusField(choices=RecommendationStatus.choices, read_only=True)
 
     class Meta:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
+from vcio.core.filters import FilterSet
 from vcio.core.forms import DATE_INPUT, DayField
 from vcio.core.models import Client, Contact, Department
 from vcio.core.registry import MONEY, figures
@@ -153,7 +154,7 @@ class KpiValueForm(forms.Form):
         return at
 
 
-class GoalFilter(django_filters.FilterSet):
+class GoalFilter(FilterSet):
     """The goal list's filters: status and a text search (title, description)."""
 
     status = django_filters.ChoiceFilter(choices=GoalStatus.choices, empty_label="Any status")

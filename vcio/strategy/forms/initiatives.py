@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from vcio.core.filters import FilterSet, IdChoiceFilter
 from vcio.core.fiscal import FiscalQuarter, quarter_of
 from vcio.core.models import Client, Contact
 from vcio.strategy.models import (
@@ -221,12 +222,12 @@ class SpendForm(_WithTypedValue, forms.ModelForm):
         _plain_messages(self)
 
 
-class InitiativeFilter(django_filters.FilterSet):
+class InitiativeFilter(FilterSet):
     """The initiative list's filters; the choices are the shown client's own."""
 
     status = django_filters.ChoiceFilter(choices=InitiativeStatus.choices, empty_label="Any status")
     category = django_filters.ChoiceFilter(choices=[], empty_label="Any category")
-    goal = django_filters.ModelChoiceFilter(
+    goal = IdChoiceFilter(
         field_name="goals",
         queryset=BusinessGoal.objects.none(),
         label="Goal",

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
 
+from vcio.core.filters import FilterSet
 from vcio.strategy.models import RecommendationStatus, Risk
 
 ANY_STATUS = "all"
@@ -15,7 +16,7 @@ DEFAULT_STATUS = RecommendationStatus.OPEN
 DISMISS_REASON_MESSAGE = "Say why this recommendation is dismissed."
 
 
-class RecommendationFilter(django_filters.FilterSet):
+class RecommendationFilter(FilterSet):
     """Status (open unless asked otherwise), risk and the app that generated it.
 
     ``sources`` are the generating apps offered as choices (those the

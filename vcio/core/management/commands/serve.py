@@ -14,20 +14,18 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8)
 
     def handle(self, *args, host: str, port: int, threads: int, **options) -> None:
-        from waitress import serve
+        from django.conf import settings
 
-        from vcio.core.middleware import body_limit
+        from vcio.core.serving import create_server
         from vcio.wsgi import application
 
         if not 0 < port < 65536:
             raise CommandError(f"--port {port} is not a TCP port (1–65535)")
+        server = create_server(application, host, port, threads)
         self.stdout.write(f"vcio serving on http://{host}:{port}/")
-        # waitress buffers a body before the app sees it: the same limit stops it there.
-        serve(
-            application,
-            host=host,
-            port=port,
-            threads=threads,
-            ident="vcio",
-            max_request_body_size=body_limit(),
-        )
+        if settings.VCIO_TRUSTED_PROXY:
+            self.stdout.write(
+                f"trusting {', '.join(sorted(settings.VCIO_TRUSTED_PROXY_HEADERS))} "
+                f"from the proxy at {settings.VCIO_TRUSTED_PROXY}"
+            )
+        server.run()
