@@ -62,7 +62,9 @@ class AssetSerializer(ClientOwnedSerializer):
     )
     # Set by agent inventories only (a host's list of VMs), so read-only here.
     host = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="For a virtual machine: the id of the asset it runs on"
+        read_only=True,
+        allow_null=True,
+        help_text="For a virtual machine: the id of the asset it runs on",
     )
 
     class Meta:
