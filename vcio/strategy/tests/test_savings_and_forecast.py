@@ -124,7 +124,13 @@ class TestTheReplacementForecast:
         url = reverse("strategy:budget", args=["acme"])
         row = _row(client.get(url).text, now.label)
         assert (row["Forecast replacements"], row["Total"]) == ("$3,200", "$3,200")
-        initiative = promote(laptops_due, bob)  # not scheduled yet: still only the forecast
+        initiative = promote(laptops_due, bob)
+        # Promoting places it in the quarter its recommendation is due: counted once, there.
+        assert initiative.start_quarter == now.start
+        row = _row(client.get(url).text, now.label)
+        assert row["Forecast replacements"] == "$0" and row["Initiatives one-time"] == "$3,200"
+        initiative.start_quarter = None  # taken off the roadmap: only the forecast again
+        initiative.save()
         assert _row(client.get(url).text, now.label)["Forecast replacements"] == "$3,200"
         initiative.start_quarter = now.start
         initiative.save()
