@@ -8,6 +8,8 @@ importing this app.
 
 from __future__ import annotations
 
+import datetime
+
 from vcio.assets.models import Licence
 from vcio.assets.recommendations import replacement_by_quarter
 from vcio.assets.services import with_licence_costs
@@ -35,8 +37,8 @@ def licence_costs(client_ids: list[int]) -> list[CommittedCost]:
     ]
 
 
-def replacement_costs(client_ids: list[int]) -> list[ForecastCost]:
-    """The replacement forecast's cost per fiscal quarter (the next eight); four queries.
+def replacement_costs(client_ids: list[int], at: datetime.date | None = None) -> list[ForecastCost]:
+    """The replacement forecast's cost per fiscal quarter, the next eight from ``at``; four queries.
 
     The same figures as the "devices due" recommendations, under their keys.
     """
@@ -44,7 +46,7 @@ def replacement_costs(client_ids: list[int]) -> list[ForecastCost]:
         ForecastCost(
             client_id=d.client_id, key=d.key, label=d.title, day=d.due_date, amount=d.one_time_cost
         )
-        for d in replacement_by_quarter(client_ids)
+        for d in replacement_by_quarter(client_ids, at)
         if d.one_time_cost
     ]
 

@@ -104,8 +104,13 @@ def _quarter_draft(client: dict[str, Any], q: QuarterForecast, index: int) -> Re
     )
 
 
-def replacement_by_quarter(client_ids: list[int]) -> list[RecommendationDraft]:
-    """One draft per fiscal quarter (next 8) with at least one device due; four queries."""
+def replacement_by_quarter(
+    client_ids: list[int], at: datetime.date | None = None
+) -> list[RecommendationDraft]:
+    """One draft per fiscal quarter (next 8) with at least one device due; four queries.
+
+    ``at`` is the day the forecast is made on (None: each client's today).
+    """
     clients = _clients(client_ids)
     policies = policies_for_clients({cid: c["currency"] for cid, c in clients.items()})
     rules = load_rules()
@@ -114,7 +119,7 @@ def replacement_by_quarter(client_ids: list[int]) -> list[RecommendationDraft]:
     for cid, client in clients.items():
         if not assets[cid]:
             continue
-        today = client_today(client["time_zone"])
+        today = at or client_today(client["time_zone"])
         rows = [assess_asset(a, rules, policies[cid], today) for a in assets[cid]]
         quarters = next_quarters(today, client["fiscal_year_start_month"], HORIZON_QUARTERS)
         for index, q in enumerate(place(rows, quarters, today)):

@@ -285,16 +285,21 @@ class ForecastCostSource:
 
     key: str
     label: str
-    collect: Callable[[list[int]], list[ForecastCost]]
+    # (client ids, as-of day or None for today) → the costs forecast as of that day.
+    collect: Callable[[list[int], Any], list[ForecastCost]]
 
 
 forecast_cost_sources = Registry("forecast cost source")
 
 
-def forecast_costs(client_ids: Iterable[int]) -> list[ForecastCost]:
-    """Every registered source's forecast one-time costs of ``client_ids``."""
+def forecast_costs(client_ids: Iterable[int], at: Any = None) -> list[ForecastCost]:
+    """Every registered source's forecast one-time costs of ``client_ids`` as of ``at``.
+
+    ``at`` (a date; None: each client's today) lets a review's budget show the
+    forecast it would have shown on the review's day.
+    """
     ids = list(client_ids)
-    return [cost for source in forecast_cost_sources for cost in source.collect(ids)]
+    return [cost for source in forecast_cost_sources for cost in source.collect(ids, at)]
 
 
 # Reviews ------------------------------------------------------------------------

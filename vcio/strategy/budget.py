@@ -193,6 +193,7 @@ def build_budget(
     ``spent_by`` leaves out spend dated after that day: a review as of its
     day counts only what had been spent by then.
     """
+    as_of = today  # a given day also dates the forecast; None: the client's own today
     today = today or timezone.localdate()
     quarters = budget_quarters(client, first_year, years, today)
     month = client.fiscal_year_start_month
@@ -210,7 +211,7 @@ def build_budget(
             ZERO,
         )
     actual = _actuals(client, quarters, lines, month, spent_by)
-    forecast = _forecast(client, quarters, lines)
+    forecast = _forecast(client, quarters, lines, as_of)
     for line in lines:
         line.close()
     years_out: dict[int, BudgetLine] = {}
@@ -309,7 +310,10 @@ def _actuals(
 
 
 def _forecast(
-    client: Client, quarters: list[FiscalQuarter], lines: list[BudgetLine]
+    client: Client,
+    quarters: list[FiscalQuarter],
+    lines: list[BudgetLine],
+    at: datetime.date | None,
 ) -> list[ForecastCost]:
     """Adds forecast one-time costs not on the roadmap to ``lines``; returns those counted.
 
@@ -319,7 +323,7 @@ def _forecast(
     """
     month = client.fiscal_year_start_month
     index = {q.start: i for i, q in enumerate(quarters)}
-    costs = [c for c in forecast_costs([client.pk]) if c.client_id == client.pk]
+    costs = [c for c in forecast_costs([client.pk], at) if c.client_id == client.pk]
     R = RecommendationStatus
     decided = set(
         Recommendation.objects.filter(client=client, key__in=[c.key for c in costs])

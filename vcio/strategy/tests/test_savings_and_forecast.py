@@ -15,6 +15,7 @@ from vcio.assets.models import AssetKind
 from vcio.assets.tests.factories import AssetFactory, LicenceFactory, LifecyclePolicyFactory
 from vcio.core.fiscal import quarter_of
 from vcio.core.registry import ReviewPeriod
+from vcio.strategy.budget import build_budget
 from vcio.strategy.models import Recommendation
 from vcio.strategy.optimize import Caps, Item, optimize
 from vcio.strategy.recommend import promote, sync_recommendations
@@ -137,6 +138,16 @@ class TestTheReplacementForecast:
         row = _row(client.get(url).text, now.label)
         assert row["Forecast replacements"] == "$0" and row["Initiatives one-time"] == "$3,200"
         assert row["Total"] == "$3,200"  # counted once
+
+    def test_a_budget_as_of_a_past_day_shows_that_days_forecast(self, acme, laptops_due):
+        # Two years ago the laptops (bought 5 × 366 days ago, replaced after four years)
+        # were due in the quarter holding their fourth birthday, not overdue now.
+        then = timezone.localdate() - datetime.timedelta(days=2 * 365)
+        bought = timezone.localdate() - datetime.timedelta(days=5 * 366)
+        due = quarter_of(bought.replace(year=bought.year + 4), acme.fiscal_year_start_month)
+        plan = build_budget(acme, years=2, today=then)
+        forecast = {line.label: line.forecast for line in plan.lines if line.forecast}
+        assert forecast == {due.label: Decimal("3200")}
 
     def test_a_dismissed_forecast_leaves_the_budget(self, client, bob, acme, laptops_due):
         laptops_due.status = "dismissed"
