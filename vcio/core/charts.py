@@ -195,7 +195,8 @@ def bar_chart(
     has_legend = len(series) > 1
     label_lines = max((c.count("\n") + 1 for c in categories), default=1) + (1 if notes else 0)
     left, right = 56.0, width - 12.0
-    top = 28.0 if has_legend else 16.0
+    legend_at = _legend_positions([s.name for s in series], left, right) if has_legend else []
+    top = legend_at[-1][1] + 16 if legend_at else 16.0
     top += 14 if y_label else 0
     bottom = height - 10.0 - 13.0 * label_lines
     chart_id = _chart_id("bar", title, repr((list(categories), [list(s.values) for s in series])))
@@ -242,17 +243,44 @@ def bar_chart(
             parts.append(_text(cx, note_y, _shorten(notes[i], max_chars), size=10, fill=MUTED))
         parts.append("</g>")
     if has_legend:
-        parts += _legend(series, colors, left, 12)
+        parts += _legend(series, colors, left, 12, positions=legend_at)
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 — every piece of text above is escaped
 
 
-def _legend(series: Sequence[Series], colors: Sequence[str], x: float, y: float) -> list[str]:
+def _legend_positions(names: Sequence[str], left: float, right: float) -> list[tuple[float, float]]:
+    """Where each legend entry goes: in a row from ``left``, wrapping before ``right``.
+
+    Five series' names do not fit one row of a 760 px chart; cut off, the
+    last entry (the practice's fee on the budget chart) lost its name.
+    """
+    positions, x, y = [], left, 12.0
+    for name in names:
+        width = 24 + 6.5 * len(name)
+        if x > left and x + width - 10 > right:
+            x, y = left, y + 14
+        positions.append((x, y))
+        x += width
+    return positions
+
+
+def _legend(
+    series: Sequence[Series],
+    colors: Sequence[str],
+    x: float,
+    y: float,
+    positions: Sequence[tuple[float, float]] | None = None,
+) -> list[str]:
+    """The legend's entries, in one row from (x, y) unless ``positions`` places each."""
+    if positions is None:
+        positions = []
+        for s in series:
+            positions.append((x, y))
+            x += 24 + 6.5 * len(s.name)
     parts = ['<g aria-hidden="true">']
-    for s, color in zip(series, colors, strict=True):
-        parts.append(f'<rect x="{x:.1f}" y="{y - 9:.1f}" width="10" height="10" fill="{color}"/>')
-        parts.append(_text(x + 14, y, s.name, anchor="start", size=10, fill=TEXT))
-        x += 24 + 6.5 * len(s.name)
+    for s, color, (ex, ey) in zip(series, colors, positions, strict=True):
+        parts.append(f'<rect x="{ex:.1f}" y="{ey - 9:.1f}" width="10" height="10" fill="{color}"/>')
+        parts.append(_text(ex + 14, ey, s.name, anchor="start", size=10, fill=TEXT))
     parts.append("</g>")
     return parts
 

@@ -169,3 +169,30 @@ def test_count_axes_have_whole_steps():
     assert nice_ceiling(3) == (3.2, 0.8)
     root = parse(histogram([("0–1", 3)], title="Age"))
     assert "0.8" not in texts(root) and "4" in texts(root)
+
+
+def test_a_legend_too_long_for_one_row_wraps_instead_of_running_off_the_chart():
+    names = [
+        "Initiatives, one-time",
+        "Forecast replacements",
+        "Initiatives, recurring",
+        "Licences and subscriptions",
+        "Practice fee",
+    ]
+    svg = bar_chart(["Q1", "Q2"], [Series(n, [1, 2]) for n in names], title="B", width=760)
+    root = ET.fromstring(str(svg))
+    ns = "{http://www.w3.org/2000/svg}"
+    entries = {
+        t.text: (float(t.get("x")), float(t.get("y")))
+        for t in root.iter(f"{ns}text")
+        if t.text in names
+    }
+    assert set(entries) == set(names)
+    # At 10 px a character is at most ~6.5 px wide: every name ends inside the 760 px.
+    assert all(x + 6.5 * len(name) <= 760 for name, (x, _) in entries.items())
+    rows = {y for _, y in entries.values()}
+    assert len(rows) == 2
+    bars = [r for r in root.iter(f"{ns}rect") if r.get("width") != "10" and r.get("fill") != "none"]
+    bars = [r for r in bars if r.get("height") and float(r.get("height")) > 0 and r.get("x")]
+    # Every bar starts below the legend's last row.
+    assert min(float(r.get("y")) for r in bars if float(r.get("x")) > 56) > max(rows)
