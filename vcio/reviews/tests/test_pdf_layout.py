@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pytest
 from pypdf import PdfReader
 
-from vcio.availability.tests.factories import ServiceFactory
+from vcio.availability.tests.factories import MonitorFactory, ServiceFactory
 from vcio.reviews import reports, services
 from vcio.reviews.models import Review
 
@@ -93,8 +93,11 @@ def _header_and_number_fonts(runs: list[tuple[str, float, str]]) -> tuple[str, s
 @pytest.fixture
 def second_qbr(acme, bob) -> Review:
     """Acme's FY2026 Q2 QBR, finalised after its Q1 QBR: a trend of two health scores."""
-    ServiceFactory(client=acme, name="Customer portal")
-    ServiceFactory(client=acme, name="ERP (Epicor Kinetic) for the whole group")
+    # Monitored (a service never checked has no SLA, hence no availability score).
+    MonitorFactory(service=ServiceFactory(client=acme, name="Customer portal"))
+    MonitorFactory(
+        service=ServiceFactory(client=acme, name="ERP (Epicor Kinetic) for the whole group")
+    )
     first = services.create_review(acme, "qbr", D(2026, 1, 1), D(2026, 3, 31), bob)
     services.finalise(first, bob, today=D(2026, 4, 15))
     review = services.create_review(acme, "qbr", D(2026, 4, 1), D(2026, 6, 30), bob)
