@@ -42,6 +42,22 @@ class ClientViewSet(ScopedModelViewSet):
     lookup_value_regex = r"[-\w]+"
     write_perm = Perm.MANAGE
 
+    def filter_queryset(self, queryset):
+        # Ordering by fee ranks clients by it: only for those who may see every fee listed.
+        ordering = self.request.query_params.get("ordering", "")
+        if "monthly_fee" in ordering.replace(" ", "").replace("-", "").split(","):
+            access = access_for(self.request.user)
+            hidden = [
+                pk
+                for pk in queryset.values_list("pk", flat=True)
+                if not access.can(Perm.COMMERCIAL, pk)
+            ]
+            if hidden:
+                raise exceptions.ValidationError(
+                    {"ordering": ["monthly_fee: you may not see the fee of every client listed"]}
+                )
+        return super().filter_queryset(queryset)
+
     def check_may_create(self) -> None:
         self._require_practice_manage("create")
 

@@ -158,3 +158,11 @@ def test_the_dashboard_sums_only_fees_the_user_may_see(login, alice, tess, acme,
     page = login(tess).get("/").content.decode()
     assert "monthly fees" not in page and "4,321" not in page
     assert "Dashboard" in page  # still practice staff: the practice's pages, not the portal
+
+
+def test_clients_are_ordered_by_fee_only_for_those_who_may_see_every_fee(api, tess, bob, acme):
+    refused = api(tess).get("/api/clients/?ordering=-monthly_fee")
+    assert refused.status_code == 400
+    assert "monthly_fee" in refused.json()["ordering"][0]
+    assert api(tess).get("/api/clients/?ordering=name").status_code == 200
+    assert api(bob).get("/api/clients/?ordering=-monthly_fee").status_code == 200
