@@ -164,6 +164,7 @@ AXES_COOLOFF_TIME = timedelta(
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "vcio.core.lockout.locked_out"
+AXES_USERNAME_CALLABLE = "vcio.core.lockout.username"
 AXES_VERBOSE = False
 # API tokens: this many failed tokens from one address within the window, and
 # that address gets 429s until the window ends (vcio.core.api.token_throttle).

@@ -41,7 +41,9 @@ def pct_text(value: float | None) -> str:
     """ "99.52 %": truncated, not rounded, so a miss never reads as the target ("99.90 %")."""
     if value is None:
         return "–"
-    return f"{math.floor(value * 100) / 100:.2f} %"
+    # Rounded to 6 places first: float noise (100 * m / m can be 99.99999999999999)
+    # must not cut a clean 100 % to 99.99 %.
+    return f"{math.floor(round(value * 100, 6)) / 100:.2f} %"
 
 
 def target_text(target: Any) -> str:

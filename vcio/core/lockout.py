@@ -41,3 +41,19 @@ def locked_out(
         "minutes": minutes,
     }
     return render(request, "registration/locked_out.html", context, status=429)
+
+
+# The longest username django-axes can store (a varchar(255) column).
+USERNAME_MAX = 255
+
+
+def username(request: HttpRequest | None, credentials: dict | None = None) -> str | None:
+    """The sign-in's username as django-axes records it, cut to what its table holds.
+
+    A 5,000-character "username" broke PostgreSQL's varchar(255) with a 500
+    (SQLite does not enforce lengths); no real username is that long.
+    """
+    value = (credentials or {}).get("username")
+    if value is None and request is not None:
+        value = request.POST.get("username")
+    return value[:USERNAME_MAX] if isinstance(value, str) else value

@@ -286,3 +286,11 @@ def test_a_whole_report_holds_the_sla_and_lifecycle_sections(world, acme, bob):
     assert "ERP" in html and "99.83 %" in html
     assert any(c["kind"] == "sla.breach" and "ERP missed" in c["text"] for c in snap["changes"])
     assert "ERP missed its 99.9 % SLA" in html  # the what-changed list
+
+
+def test_a_clean_100_percent_is_not_cut_to_99_99_by_float_noise():
+    # 100 * (m - 0) / m is 99.99999999999999 for this many seconds measured.
+    measured = 6238865.836138
+    assert 100 * (measured - 0) / measured < 100
+    assert review.pct_text(100 * (measured - 0) / measured) == "100.00 %"
+    assert review.pct_text(99.9996) == "99.99 %"  # still cut, never rounded up

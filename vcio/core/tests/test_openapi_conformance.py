@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import (
@@ -41,7 +43,22 @@ def owner_token(alice) -> str:
 
 
 @pytest.fixture
-def api_schema(acme, globex, alice, bob, owner_token):
+def keep_test_connection():
+    """Requests through the bare WSGI app, without closing the test's database connection.
+
+    Django closes "old" connections when a request starts and ends; its test
+    client switches that off, the bare WSGI application does not. On
+    PostgreSQL that closed the connection holding the test's transaction.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(acme, globex, alice, bob, owner_token, keep_test_connection):
     from vcio.wsgi import application
 
     audit.record_create(bob, Department.objects.get(client=acme))
