@@ -17,6 +17,7 @@ from vcio.core.models import Client, Contact, Department
 
 TEXT_FIELDS = ("first_name", "last_name", "email", "title", "phone")
 BOOL_FIELDS = ("is_primary", "is_decision_maker")
+BATCH = 1000
 
 
 class ContactTarget:
@@ -57,7 +58,7 @@ class ContactTarget:
         """The labels of every field: vcio's own contacts template."""
         return [f.label for f in self.fields]
 
-    def check_rows(self, client: Client, rows: list[ParsedRow]) -> list[Problem]:
+    def check_rows(self, client: Client, rows: Iterable[ParsedRow]) -> list[Problem]:
         """A problem for each row whose contact appeared on an earlier row of the file."""
         problems = []
         first_seen: dict[Any, int] = {}
@@ -81,7 +82,7 @@ class ContactTarget:
         return problems
 
     def apply(
-        self, client: Client, rows: list[ParsedRow], *, source: str, dry_run: bool = False
+        self, client: Client, rows: Iterable[ParsedRow], *, source: str, dry_run: bool = False
     ) -> Counts:
         """Create or update the client's contacts; returns what changed.
 
@@ -102,8 +103,12 @@ class ContactTarget:
             attrs = _attributes(row.values, departments)
             contact = _match(row.values, by_email, by_name)
             if contact is None:
-                new.append(Contact(client=client, **attrs))
                 counts.created += 1
+                if not dry_run:
+                    new.append(Contact(client=client, **attrs))
+                    if len(new) == BATCH:  # a long file's new contacts are not all held at once
+                        Contact.objects.bulk_create(new)
+                        new = []
                 continue
             diff = {k: v for k, v in attrs.items() if getattr(contact, k) != v}
             if not diff:
@@ -116,9 +121,9 @@ class ContactTarget:
             counts.updated += 1
         if dry_run:
             return counts
-        Contact.objects.bulk_create(new, batch_size=500)
+        Contact.objects.bulk_create(new)
         if changed:
-            Contact.objects.bulk_update(changed, sorted(changed_fields), batch_size=500)
+            Contact.objects.bulk_update(changed, sorted(changed_fields), batch_size=BATCH // 2)
         return counts
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -21,6 +22,7 @@ from vcio.assets.importing.common import (
     Departments,
     DuplicateCheck,
     Upsert,
+    batched,
     casefold,
     column,
     labels_of,
@@ -257,6 +259,18 @@ def _key(item: Any) -> Any:
     return item if isinstance(item, int) else item.pk
 
 
+def existing(client) -> Index:
+    """The client's assets by key, as ids (the oldest wins a shared key): one query."""
+    index = Index()
+    for pk, *identity in (
+        Asset.objects.filter(client=client)
+        .order_by("id")
+        .values_list("id", "source", "external_id", "serial", "asset_tag")
+    ):
+        index.add(pk, *identity)
+    return index
+
+
 class AssetTarget:
     """Imports rows into the client's inventory (devices and services)."""
 
@@ -268,19 +282,16 @@ class AssetTarget:
     def template_headers(self) -> list[str]:
         return [f.label for f in TEMPLATE_FIELDS]
 
-    def check_rows(self, client, rows: list[ParsedRow]) -> list[Problem]:
+    def check_rows(self, client, rows: Iterable[ParsedRow]) -> list[Problem]:
         """Rows without a key, keys used twice in the file, two rows for one existing asset."""
         problems: list[Problem] = []
         dup = DuplicateCheck(self.labels)
-        index = Index()
-        for pk, *identity in (
-            Asset.objects.filter(client=client)
-            .order_by("id")
-            .values_list("id", "source", "external_id", "serial", "asset_tag")
-        ):
-            index.add(pk, *identity)
+        index = existing(client)
         claimed: dict[int, int] = {}
+        files: dict[int, str] = {}  # inventory rows: number → file, to name them in problems
         for row in rows:
+            if row.values.get("inventory_file"):
+                files[row.number] = row.values["inventory_file"]
             # The engine passes the import's source to apply() only; a stand-in
             # keeps rows with an external id but no Source column keyed here too.
             data, _ = prepare(row.values, "(this import)")
@@ -301,34 +312,37 @@ class AssetTarget:
                     problems.append(Problem(f"matches the same existing asset as row {earlier}",
                                             row=row.number, value=str(data.get(field, "")),
                                             column=column(row, field, self.labels)))  # fmt: skip
-        return [in_file(p, rows) for p in problems + dup.problems]
+        return [in_file(p, files) for p in problems + dup.problems]
 
-    def review_rows(self, client, rows: list[ParsedRow]) -> tuple[list[ParsedRow], list[Problem]]:
-        """The rows to import and the notes about them.
+    def finish_row(self, values: dict[str, Any]) -> None:
+        """A category no rule places takes the kind the model or name gives (shown in previews)."""
+        kind = values.get("kind")
+        if kind is p.UNPLACED:
+            get = values.get
+            values["kind"] = p.guess_kind(get("model"), get("model_number"), get("name")) or kind
+
+    def review_rows(self, client, rows: Iterable[ParsedRow]) -> tuple[set[int], list[Problem]]:
+        """The numbers of the rows not to import, and the notes about the rows.
 
         Of several inventories of one machine given together, the newest is
         kept and the others left out with a note; the rows left of kind
         Other are named in a note.
         """
-        rows, notes = newest_inventories(rows)
-        for row in rows:
-            kind = row.values.get("kind")
-            if kind is p.UNPLACED:  # the preview shows the kind the model gives
-                values = row.values
-                row.values["kind"] = (
-                    p.guess_kind(
-                        values.get("model"), values.get("model_number"), values.get("name")
-                    )
-                    or kind
-                )
-        return rows, notes + left_other(rows, self.labels)
+        older, notes = newest_inventories(rows)
+        kept = (row for row in rows if row.number not in older)
+        return older, notes + left_other(kept, self.labels)
 
-    def apply(self, client, rows: list[ParsedRow], *, source: str, dry_run: bool = False) -> Counts:
-        """Create the new assets and update the changed ones, in batches; no query per row."""
+    def apply(
+        self, client, rows: Iterable[ParsedRow], *, source: str, dry_run: bool = False
+    ) -> Counts:
+        """Create the new assets and update the changed ones a batch of rows at a time.
+
+        Existing assets are indexed by their keys only; the ones a batch
+        matches are loaded with one query, so memory holds one batch of
+        models however many the client or the file has.
+        """
         source = source_name(source)
-        index = Index()
-        for asset in Asset.objects.filter(client=client).order_by("id"):
-            index.add(asset, asset.source, asset.external_id, asset.serial, asset.asset_tag)
+        index = existing(client)
         departments = Departments(client)
         contacts = _Contacts(client)
         upsert = Upsert(
@@ -336,22 +350,29 @@ class AssetTarget:
         )
         matched: set[int] = set()
         guests: list[tuple[str, str, str]] = []
-        for row in rows:
-            data, email = prepare(row.values, source)
-            if row.values.get("host") and data.get("external_id"):
-                guests.append((data["source"], data["external_id"], row.values["host"]))
-            contacts.link(data, email)
-            hit = index.find(keys(data))
-            if hit is None:
-                departments.resolve(data, "")
-                upsert.create(data)
-                continue
-            asset = hit[0]
-            if asset.pk in matched:  # check_rows reports this; never merge two rows silently
-                raise ValueError(f"Row {row.number}: matches an asset another row updates")
-            matched.add(asset.pk)
-            departments.resolve(data, asset.notes)
-            upsert.update(asset, data)
+        for batch in batched(rows):
+            found: list[tuple[dict[str, Any], int | None]] = []
+            for row in batch:
+                data, email = prepare(row.values, source)
+                if row.values.get("host") and data.get("external_id"):
+                    guests.append((data["source"], data["external_id"], row.values["host"]))
+                contacts.link(data, email)
+                hit = index.find(keys(data))
+                pk = hit[0] if hit else None
+                if pk in matched:  # check_rows reports this; never merge two rows silently
+                    raise ValueError(f"Row {row.number}: matches an asset another row updates")
+                if pk is not None:
+                    matched.add(pk)
+                found.append((data, pk))
+            assets = Asset.objects.filter(client=client).in_bulk([pk for _, pk in found if pk])
+            for data, pk in found:
+                if pk is None:
+                    departments.resolve(data, "")
+                    upsert.create(data)
+                else:
+                    departments.resolve(data, assets[pk].notes)
+                    upsert.update(assets[pk], data)
+            upsert.flush()
         counts = upsert.finish()
         if not dry_run:  # a preview counts; it links nothing
             link_hosts(client, guests)
@@ -384,33 +405,34 @@ class _Contacts:
 SHOWN = 10
 
 
-def left_other(rows: list[ParsedRow], labels: dict[str, str]) -> list[Problem]:
+def left_other(rows: Iterable[ParsedRow], labels: dict[str, str]) -> list[Problem]:
     """One note naming the rows whose kind is Other: neither category nor model said more.
 
     Rows without a kind column, or whose kind is "Other" in so many words,
     are not counted. Lists the first rows and the categories they gave, so
     the user sees what to map or fix.
     """
-    other = []
+    other: list[ParsedRow] = []  # the first SHOWN of them; `count` counts them all
+    count = 0
+    examples_seen: dict[str, None] = {}
     for row in rows:
         if row.values.get("kind") is p.UNPLACED and prepare(row.values, "")[0]["kind"] == "other":
-            other.append(row)
-    if not other:
+            count += 1
+            if len(other) < SHOWN:
+                other.append(row)
+            if len(examples_seen) < 3:
+                examples_seen[str(row.values.get("model") or row.values.get("name") or "")] = None
+    if not count:
         return []
-    numbers = ", ".join(str(r.number) for r in other[:SHOWN]) + (
-        ", …" if len(other) > SHOWN else ""
-    )
+    numbers = ", ".join(str(r.number) for r in other) + (", …" if count > SHOWN else "")
     header = column(other[0], "kind", labels)
-    seen = dict.fromkeys(
-        str(r.values.get("model") or r.values.get("name") or "") for r in other if r.values
-    )
-    examples = ", ".join(f"`{v}`" for v in list(seen)[:3] if v)
-    rows_word = "row is" if len(other) == 1 else "rows are"
+    examples = ", ".join(f"`{v}`" for v in examples_seen if v)
+    rows_word = "row is" if count == 1 else "rows are"
     return [
         Problem(
-            f"{len(other)} {rows_word} of kind Other: nothing in `{header}` or the model name "
-            f"says what {'it is' if len(other) == 1 else 'they are'} "
-            f"({'row' if len(other) == 1 else 'rows'} {numbers}"
+            f"{count} {rows_word} of kind Other: nothing in `{header}` or the model name "
+            f"says what {'it is' if count == 1 else 'they are'} "
+            f"({'row' if count == 1 else 'rows'} {numbers}"
             + (f"; e.g. {examples}" if examples else "")
             + "). Fill a Kind column (laptop, server, …) or fix the category and import again"
         )
@@ -420,9 +442,11 @@ def left_other(rows: list[ParsedRow], labels: dict[str, str]) -> list[Problem]:
 _ROW_REF = re.compile(r"\b(?:(on|in|as) )?row (\d+)\b")
 
 
-def in_file(problem: Problem, rows: list[ParsedRow]) -> Problem:
-    """``problem`` about an inventory row named by its file ("copy.json: … in laptop.json")."""
-    files = {r.number: r.values.get("inventory_file") for r in rows}
+def in_file(problem: Problem, files: dict[int, str]) -> Problem:
+    """``problem`` about an inventory row named by its file ("copy.json: … in laptop.json").
+
+    ``files`` maps the numbers of the inventory rows to their files.
+    """
     if problem.row is None or not files.get(problem.row):
         return problem
 
@@ -436,32 +460,31 @@ def in_file(problem: Problem, rows: list[ParsedRow]) -> Problem:
     )  # fmt: skip
 
 
-def newest_inventories(rows: list[ParsedRow]) -> tuple[list[ParsedRow], list[Problem]]:
-    """Of inventory rows (one per file) that share a key, the newest; notes for the others.
+def newest_inventories(rows: Iterable[ParsedRow]) -> tuple[set[int], list[Problem]]:
+    """Of inventory rows (one per file) that share a key, the numbers of all but the newest.
 
     Agents send an inventory a day: a folder of them holds the same machine
     several times. The newest by the inventory's own date wins (the later
     file when the dates are equal or missing); the others are not imported.
     Rows that are not inventories are left for check_rows to report.
     """
+    # Inventories are one row per file, so keeping them (not other rows) stays small.
     newest: dict[Any, ParsedRow] = {}
+    inventories: list[ParsedRow] = []
     for row in rows:
         if row.values.get("inventory_file"):
+            inventories.append(row)
             for key in _machine_keys(row):
                 older = newest.get(key)
                 if older is None or _taken(older) <= _taken(row):
                     newest[key] = row
-    if not newest:
-        return rows, []  # not an inventory: nothing to compare
-    kept, notes = [], []
-    for row in rows:
-        if not row.values.get("inventory_file"):
-            kept.append(row)
-            continue
-        newer = [newest[k] for k in _machine_keys(row) if newest.get(k, row) is not row]
+    left_out: set[int] = set()
+    notes = []
+    for row in inventories:
+        newer = [newest[k] for k in _machine_keys(row) if newest[k] is not row]
         if not newer:
-            kept.append(row)
             continue
+        left_out.add(row.number)
         data, winner = prepare(row.values, "(this import)")[0], newer[0]
         notes.append(Problem(
             f"an older inventory of {data.get('name', 'this machine')} "
@@ -469,7 +492,7 @@ def newest_inventories(rows: list[ParsedRow]) -> tuple[list[ParsedRow], list[Pro
             f"{winner.values['inventory_file']} ({winner.values.get('taken_at') or 'no date'}): "
             "not imported", file=row.values["inventory_file"],
         ))  # fmt: skip
-    return kept, notes
+    return left_out, notes
 
 
 def _machine_keys(row: ParsedRow) -> list[tuple[str, Any]]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 from vcio.core.importer.base import Counts, Field, ParsedRow, Problem, presets
@@ -110,11 +111,11 @@ class Upsert:
     """The writes of one import into ``model`` for ``client``, done in batches.
 
     New rows are inserted a thousand at a time as they come (100,000 unsaved
-    models would hold ~150 MB); changed rows are updated together at the end
-    with one ``bulk_update``; unchanged rows are not written, except for the
-    ``seen_field`` timestamp (an inventory's "last seen"), set by one UPDATE
-    per thousand rows. With ``write`` False (a dry run) nothing is written
-    and only the counts are kept.
+    models would hold ~150 MB); changed rows are written with one
+    ``bulk_update`` per batch (:meth:`flush`, or every thousand); unchanged
+    rows are not written, except for the ``seen_field`` timestamp (an
+    inventory's "last seen"), set by one UPDATE per batch. With ``write``
+    False (a dry run) nothing is written and only the counts are kept.
     """
 
     def __init__(
@@ -133,7 +134,7 @@ class Upsert:
         self.updated: list[Any] = []
         self.unchanged: list[int] = []
         self.fields: set[str] = set()
-        self.created = 0
+        self.created = self.updated_count = self.unchanged_count = 0
 
     def create(self, data: dict[str, Any]) -> None:
         extra = {self.seen_field: self.now, "first_seen": self.now} if self.seen_field else {}
@@ -151,27 +152,35 @@ class Upsert:
             changed.update(IDENTITY)
         if not changed:
             self.unchanged.append(obj.pk)
-            return
-        obj.updated_at = self.now
-        if self.seen_field:
-            setattr(obj, self.seen_field, self.now)
-        self.fields |= changed
-        self.updated.append(obj)
+            self.unchanged_count += 1
+        else:
+            obj.updated_at = self.now
+            if self.seen_field:
+                setattr(obj, self.seen_field, self.now)
+            self.fields |= changed
+            self.updated.append(obj)
+            self.updated_count += 1
+        if len(self.updated) + len(self.unchanged) >= BATCH:
+            self.flush()
 
-    def finish(self) -> Counts:
+    def flush(self) -> None:
+        """Write what is pending: new rows, changed rows, sightings."""
         self._insert()
         if self.updated and self.write:
             stamps = {"updated_at", self.seen_field} - {None}
             fields = sorted(self.fields | stamps)
             self.model.objects.bulk_update(self.updated, fields, batch_size=BATCH // 2)
-        if self.seen_field and self.write:
-            for ids in chunks(self.unchanged):
-                # Seen again, not changed: only the sighting is recorded.
-                self.model.objects.filter(client=self.client, pk__in=ids).update(
-                    **{self.seen_field: self.now}
-                )
+        if self.unchanged and self.seen_field and self.write:
+            # Seen again, not changed: only the sighting is recorded.
+            self.model.objects.filter(client=self.client, pk__in=self.unchanged).update(
+                **{self.seen_field: self.now}
+            )
+        self.updated, self.unchanged, self.fields = [], [], set()
+
+    def finish(self) -> Counts:
+        self.flush()
         return Counts(
-            created=self.created, updated=len(self.updated), unchanged=len(self.unchanged)
+            created=self.created, updated=self.updated_count, unchanged=self.unchanged_count
         )
 
     def _insert(self) -> None:
@@ -203,6 +212,11 @@ def merge(
     return changed
 
 
-def chunks(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def batched(rows: Iterable[ParsedRow], size: int = BATCH) -> Iterator[list[ParsedRow]]:
+    """``rows`` a batch at a time (the engine's store reads one batch from disk per step)."""
+    if hasattr(rows, "batches"):
+        yield from rows.batches(size)
+        return
+    it = iter(rows)
+    while batch := list(islice(it, size)):
+        yield batch

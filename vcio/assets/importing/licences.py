@@ -6,6 +6,7 @@ both, else by (vendor, product, licence key), compared in any case.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -16,6 +17,7 @@ from vcio.assets.importing.common import (
     Departments,
     DuplicateCheck,
     Upsert,
+    batched,
     casefold,
     labels_of,
     source_name,
@@ -117,7 +119,7 @@ class LicenceTarget:
     def template_headers(self) -> list[str]:
         return [f.label for f in TEMPLATE_FIELDS]
 
-    def check_rows(self, client, rows: list[ParsedRow]) -> list[Problem]:
+    def check_rows(self, client, rows: Iterable[ParsedRow]) -> list[Problem]:
         """Rows without a product, and keys used twice in the file."""
         dup = DuplicateCheck(self.labels)
         problems = []
@@ -135,31 +137,35 @@ class LicenceTarget:
                     dup.see(row, key, "product", "licence", shown)
         return problems + dup.problems
 
-    def apply(self, client, rows: list[ParsedRow], *, source: str, dry_run: bool = False) -> Counts:
-        """Create new licences and update changed ones, in batches."""
+    def apply(
+        self, client, rows: Iterable[ParsedRow], *, source: str, dry_run: bool = False
+    ) -> Counts:
+        """Create new licences and update changed ones, a batch of rows at a time.
+
+        Existing licences are indexed by key as ids; each batch loads the
+        ones it matches with one query.
+        """
         source = source_name(source)
-        by_key: dict[Any, Licence] = {}
-        for licence in Licence.objects.filter(client=client).order_by("id"):
-            for key in keys(
-                {
-                    "source": licence.source,
-                    "external_id": licence.external_id,
-                    "vendor": licence.vendor,
-                    "product": licence.product,
-                    "license_key": licence.license_key,
-                }
-            ):
-                by_key.setdefault(key, licence)
+        by_key: dict[Any, int] = {}
+        fields = ("id", "source", "external_id", "vendor", "product", "license_key")
+        for values in Licence.objects.filter(client=client).order_by("id").values(*fields):
+            for key in keys(values):
+                by_key.setdefault(key, values["id"])
         departments = Departments(client)
         upsert = Upsert(Licence, client, timezone.now(), write=not dry_run)
-        for row in rows:
-            data = prepare(row.values, source)
-            licence = next((by_key[k] for k in keys(data) if k in by_key), None)
-            if licence is None:
-                departments.resolve(data, "")
-                data.setdefault("vendor", "")
-                upsert.create(data)
-            else:
-                departments.resolve(data, licence.notes)
-                upsert.update(licence, data)
+        for batch in batched(rows):
+            found = []
+            for row in batch:
+                data = prepare(row.values, source)
+                found.append((data, next((by_key[k] for k in keys(data) if k in by_key), None)))
+            licences = Licence.objects.filter(client=client).in_bulk([pk for _, pk in found if pk])
+            for data, pk in found:
+                if pk is None:
+                    departments.resolve(data, "")
+                    data.setdefault("vendor", "")
+                    upsert.create(data)
+                else:
+                    departments.resolve(data, licences[pk].notes)
+                    upsert.update(licences[pk], data)
+            upsert.flush()
         return upsert.finish()

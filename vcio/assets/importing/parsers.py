@@ -173,6 +173,10 @@ def kind(value: str) -> str:
 class _Unplaced(str):
     """Kind "other" because no rule placed the category (told apart with ``is``)."""
 
+    def __reduce__(self) -> str:
+        # Pickled by name, so a row read back from the import's store is still ``UNPLACED``.
+        return "UNPLACED"
+
 
 # A category no rule places: the target stores Other unless the model or name
 # says more, and names the rows in a note. An explicit "Other" stays Other.

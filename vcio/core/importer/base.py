@@ -128,10 +128,15 @@ class Target(Protocol):
     label: str
     fields: list[Field]
 
-    def check_rows(self, client, rows: list[ParsedRow]) -> list[Problem]:
+    # ``rows`` below is a re-iterable store of every good row (possibly a
+    # million): iterate it, or take ``rows.batches()``; keep keys, not rows.
+
+    def check_rows(self, client, rows: Iterable[ParsedRow]) -> list[Problem]:
         """Problems across rows (e.g. a serial twice in one file)."""
 
-    def apply(self, client, rows: list[ParsedRow], *, source: str, dry_run: bool = False) -> Counts:
+    def apply(
+        self, client, rows: Iterable[ParsedRow], *, source: str, dry_run: bool = False
+    ) -> Counts:
         """Upsert the rows for ``client`` (inside the engine's transaction).
 
         With ``dry_run`` nothing may be written and no transaction is open:
@@ -141,9 +146,11 @@ class Target(Protocol):
     def template_headers(self) -> list[str]:
         """Headers of vcio's own downloadable template for this target."""
 
-    # Optional: ``review_rows(client, rows) -> (rows, notes)``, called before
-    # check_rows: the rows to import (e.g. only the newest of two inventories of
-    # one machine) and warnings that do not stop the import (kind Other).
+    # Optional: ``finish_row(values)``, called on each good row's values as it
+    # is parsed, to complete them in place (a kind the model name gives).
+    # Optional: ``review_rows(client, rows) -> (numbers, notes)``, called before
+    # check_rows: the numbers of rows not to import (e.g. all but the newest of
+    # two inventories of one machine) and warnings that do not stop the import.
 
 
 targets = Registry("import target")

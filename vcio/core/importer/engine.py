@@ -6,11 +6,15 @@ behaves the same however it is started. Each call is recorded as an
 :class:`~vcio.core.models.ImportRun`; a committed import also writes one
 audit event (not one per row).
 
-Rows are parsed as they are read (the reader streams), and only the parsed
-values of good rows are kept until the target writes them.
+Rows are parsed as they are read (the reader streams), and the parsed
+values of good rows go to a :class:`~vcio.core.importer.rowstore.RowStore`
+on disk; every later pass reads them back a batch at a time, so memory does
+not grow with the rows' contents.
 
 What a target receives: ``check_rows`` and then ``apply`` get the good rows
-only (rows with a bad cell are reported and left out). ``row.values`` holds
+only (rows with a bad cell are reported and left out), as a re-iterable
+:class:`RowStore` (iterate it, or ``.batches()`` for a thousand at a time;
+never make a list of it). ``row.values`` holds
 exactly the fields some column (or the preset's defaults) fills — ``None``
 for an empty cell — so a field *missing* from ``values`` was not in the file
 and ``apply`` should leave it alone. ``apply(..., source=…)`` receives the
@@ -36,6 +40,7 @@ from vcio.core.importer.base import Counts, ParsedRow, Problem, Target, targets
 from vcio.core.importer.mapping import IGNORE, Mapping, UnknownPreset, build_mapping, choose_preset
 from vcio.core.importer.readers import FileProblem
 from vcio.core.importer.report import ImportReport, describe, format_counts, record
+from vcio.core.importer.rowstore import RowStore
 from vcio.core.models import Client, ImportRun
 from vcio.core.roles import Perm
 from vcio.core.scoping import require
@@ -55,7 +60,7 @@ PROGRESS_EVERY = 2_000
 class _Collected:
     """Everything gathered while reading, before the target writes."""
 
-    rows: list[ParsedRow] = field(default_factory=list)
+    rows: RowStore = field(default_factory=RowStore)
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     bad_rows: set[int] = field(default_factory=set)
@@ -113,34 +118,37 @@ def preview(
     started = timezone.now()
     with src.opened(files) as sources:
         got = _collect(target, client, sources, preset, mapping, format, sheet, progress)
-    counts = Counts(failed=len(got.bad_rows))
-    committed = False
-    write = bool(got.rows) and not got.fatal and (dry_run or not (atomic and got.problem_count))
-    report = _report(target, got, counts, dry_run, atomic)
-    run_row = import_run or ImportRun(client=client, started_at=started)
-    describe(run_row, report, [name for name, _ in src.names(files)], user, sheet)
-    if write:
-        if progress:
-            progress("saving", 0, 1)
-        try:
-            if dry_run:
-                counts.add(target.apply(client, got.rows, source=_source(got), dry_run=True))
-            else:
-                with transaction.atomic():
-                    counts.add(target.apply(client, got.rows, source=_source(got)))
-                    committed = report.committed = True
-                    record(run_row, report, counts, user)
-        except (ValidationError, ValueError, DatabaseError) as exc:
-            counts = report.counts = Counts(failed=len(got.bad_rows))
-            committed = report.committed = False
-            got.problem(Problem(f"the rows could not be saved: {_reason(exc)}"))
-            report.problem_count = got.problem_count
-        if progress:
-            progress("saving", 1, 1)
-    if not committed:
-        record(run_row, report, counts, user)
-    report.run = run_row
-    return report
+    try:
+        counts = Counts(failed=len(got.bad_rows))
+        committed = False
+        write = bool(got.rows) and not got.fatal and (dry_run or not (atomic and got.problem_count))
+        report = _report(target, got, counts, dry_run, atomic)
+        run_row = import_run or ImportRun(client=client, started_at=started)
+        describe(run_row, report, [name for name, _ in src.names(files)], user, sheet)
+        if write:
+            if progress:
+                progress("saving", 0, 1)
+            try:
+                if dry_run:
+                    counts.add(target.apply(client, got.rows, source=_source(got), dry_run=True))
+                else:
+                    with transaction.atomic():
+                        counts.add(target.apply(client, got.rows, source=_source(got)))
+                        committed = report.committed = True
+                        record(run_row, report, counts, user)
+            except (ValidationError, ValueError, DatabaseError) as exc:
+                counts = report.counts = Counts(failed=len(got.bad_rows))
+                committed = report.committed = False
+                got.problem(Problem(f"the rows could not be saved: {_reason(exc)}"))
+                report.problem_count = got.problem_count
+            if progress:
+                progress("saving", 1, 1)
+        if not committed:
+            record(run_row, report, counts, user)
+        report.run = run_row
+        return report
+    finally:
+        got.rows.close()  # the temporary file of parsed rows
 
 
 def run(
@@ -232,14 +240,14 @@ def _collect(
         progress("checking", 0, 1)
     review = getattr(target, "review_rows", None)  # optional: see base.Target
     if review is not None:
-        got.rows, notes = review(client, got.rows)
+        left_out, notes = review(client, got.rows)
+        got.rows.leave_out(left_out)
         got.notes += [src.locate(n, tables) if several else n for n in notes]
     for p in target.check_rows(client, got.rows) or ():
         if p.row is not None:
             got.bad_rows.add(p.row)  # still the engine's number, unique across files
         got.problem(src.locate(p, tables) if several else p)
-    if got.bad_rows:
-        got.rows = [r for r in got.rows if r.number not in got.bad_rows]
+    got.rows.leave_out(got.bad_rows)
     return got
 
 
@@ -276,6 +284,7 @@ def _parse_rows(
     fast = [(index, name, parse) for index, name, parse, *_ in plan]
     required = [name for _, name, _, is_required, *_ in plan if is_required]
     append = got.rows.append
+    finish = getattr(target, "finish_row", None)  # optional: see base.Target
     read = 0
     # The hot loop: one try per row. A row that fails anywhere is parsed again,
     # cell by cell, by _row_problems to name every bad cell; good rows pay nothing.
@@ -297,6 +306,8 @@ def _parse_rows(
             if ok and count > width:
                 ok = not any(c.strip() for c in cells[width:])
             if ok:
+                if finish is not None:
+                    finish(values)
                 append(ParsedRow(offset + number, values, columns))
             elif not any(c.strip() for c in cells):
                 read -= 1  # a row of spaces is a blank row
@@ -380,7 +391,7 @@ def _report(target: Target, got: _Collected, counts: Counts, dry_run: bool, atom
         preset=got.preset,
         format=got.format,
         rows=got.read,
-        sample=got.rows[:SAMPLE_ROWS],
+        sample=got.rows.head(SAMPLE_ROWS),
         dry_run=dry_run,
         atomic=atomic,
         committed=False,
