@@ -39,3 +39,9 @@ def money(value: Decimal | float | int | None, currency: str = "") -> str:
 def money_cents(value: Decimal | float | int | None, currency: str = "") -> str:
     """Like :func:`money` with cents, for unit prices."""
     return format_money(value, currency, 2)
+
+
+@register.filter
+def count(value: int | None) -> str:
+    """A count with a thousands separator (``60000`` → ``"60,000"``), as the figures read."""
+    return "—" if value is None else format_number(value, 0)

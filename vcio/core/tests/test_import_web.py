@@ -193,3 +193,15 @@ def test_the_imports_tab_and_constant_queries(login, bob, acme):
     for _ in range(20):
         ImportRun.objects.create(client=acme, target="contacts", file_names=["b.csv"])
     assert queries() == few
+
+
+def test_big_counts_read_with_thousands_separators(login, bob, acme):
+    run = ImportRun.objects.create(
+        client=acme, target="contacts", file_names=["big.csv"], status="committed",
+        rows=1_234_567, created=1_200_000, updated=34_567, unchanged=0, failed=0,
+    )  # fmt: skip
+    http = login(bob)
+    detail = http.get(f"/clients/acme/imports/{run.pk}/").text
+    assert ">1,234,567</span><small>rows read" in detail
+    assert ">1,200,000</span><small>created" in detail and ">34,567</span>" in detail
+    assert '<td class="num">1,200,000</td>' in http.get("/clients/acme/imports/").text

@@ -50,7 +50,7 @@ class ClientMixin(LoginRequiredMixin):
         ctx["client"] = self.client
         perms = access.perms_for(self.client.pk)
         ctx["client_perms"] = {p.value for p in perms}
-        links = client_tab_links(self.client, self.request.path)
+        links = client_tab_links(self.client, self.request.path, getattr(self, "tab", None))
         ctx["client_tabs"] = [link for link in links if page_perm(link["url"]) in perms]
         ctx["client_tab_bar"] = tab_bar(ctx["client_tabs"])
         return ctx
@@ -62,11 +62,12 @@ def page_perm(url: str) -> Perm:
     return perm_for(getattr(view, "view_class", view), "GET")
 
 
-def client_tab_links(client: Client, path: str) -> list[dict]:
+def client_tab_links(client: Client, path: str, tab: str | None = None) -> list[dict]:
     """The client section tabs every app registered, in order.
 
     The current tab is the one whose address is the longest prefix of
-    ``path``, so an edit page under a section keeps that section marked.
+    ``path``, so an edit page under a section keeps that section marked;
+    a page whose address is outside its section names its tab (``tab``).
     """
     links = [
         {
@@ -78,7 +79,9 @@ def client_tab_links(client: Client, path: str) -> list[dict]:
         }
         for tab in sorted(client_tabs, key=lambda t: (t.order, t.key))
     ]
-    matching = [link for link in links if path.startswith(link["url"])]
+    matching = [link for link in links if path.startswith(link["url"]) or link["key"] == tab]
+    if tab is not None:
+        matching = [link for link in matching if link["key"] == tab] or matching
     current = max(matching, key=lambda link: len(link["url"]), default=None)
     for link in links:
         link["current"] = link is current

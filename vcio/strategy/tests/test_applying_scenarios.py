@@ -137,3 +137,12 @@ def test_an_executive_can_neither_preview_nor_apply(client, bob, carol, acme, wo
     assert client.get(url("scenario_apply", scenario.pk)).status_code == 403
     assert client.post(url("scenario_apply", scenario.pk), {"confirm": "1"}).status_code == 403
     assert client.post(url("scenario_undo", scenario.pk)).status_code == 403
+
+
+def test_scenario_pages_keep_the_roadmap_tab_marked(client, bob, acme, world):
+    client.force_login(bob)
+    client.post(url("roadmap_optimise"), CAPS)
+    scenario = Scenario.objects.get()
+    for page in ("scenario_detail", "scenario_apply"):
+        tabs = client.get(url(page, scenario.pk)).context["client_tabs"]
+        assert [t["label"] for t in tabs if t["current"]] == ["Roadmap"], page

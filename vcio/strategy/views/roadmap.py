@@ -223,6 +223,7 @@ def _refuse(request, client, text: str) -> HttpResponse:
 class ScenarioMixin(ClientMixin):
     model = Scenario
     scenario_perm = Perm.VIEW
+    tab = "roadmap"  # scenarios/… is outside roadmap/ but belongs to it
 
     def get_scenario(self) -> Scenario:
         return get_for_user_or_404(
@@ -417,6 +418,7 @@ class ScenarioCompare(ClientMixin, generic.TemplateView):
 
 
 class ScenarioDelete(ClientScopedDeleteView):
+    tab = "roadmap"
     model = Scenario
     client_perm = Perm.PLAN
     success_view = "strategy:roadmap"
