@@ -37,6 +37,12 @@ log = logging.getLogger("vcio.imports")
 Job = ImportRun.Job
 # Renewed at every progress write; a run nobody renews for this long is taken again.
 LEASE = timedelta(minutes=5)
+# The import's own transaction hides progress writes until it commits, so a
+# lease cannot be renewed while the rows are saved: a run's lease covers the
+# whole import of its files at this pessimistic speed (a seventh of the
+# ~360 KB/s the import bench measures), or a second worker would take over a
+# long save that is still going and import the file twice.
+SLOWEST_BYTES_PER_S = 50 * 1024
 # Progress is written at most this often: a row a second is plenty for a page polling every 2 s.
 PROGRESS_EVERY_S = 1.0
 IDLE_WAIT_S = 1.0
@@ -78,11 +84,16 @@ def claim_next(owner: str) -> ImportRun | None:
     return None
 
 
+def lease_for(size: int) -> timedelta:
+    """How long a worker holds an import of files of ``size`` bytes without renewing it."""
+    return max(LEASE, timedelta(seconds=size / SLOWEST_BYTES_PER_S))
+
+
 class _Progress:
     """The engine's progress callback: writes it on the run (at most once a second)."""
 
-    def __init__(self, run_id: int, owner: str) -> None:
-        self.run_id, self.owner = run_id, owner
+    def __init__(self, run_id: int, owner: str, lease: timedelta = LEASE) -> None:
+        self.run_id, self.owner, self.lease = run_id, owner, lease
         self.written, self.stage = 0.0, ""
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:
@@ -94,7 +105,7 @@ class _Progress:
         write_quietly(
             f"import {self.run_id} progress",
             lambda: ImportRun.objects.filter(pk=self.run_id, leased_by=self.owner).update(
-                progress=progress, lease_until=timezone.now() + LEASE
+                progress=progress, lease_until=timezone.now() + self.lease
             ),
         )
 
@@ -119,7 +130,9 @@ def run_job(run: ImportRun, owner: str) -> None:
                 atomic=run.atomic,
                 format=options.get("format") or None,
                 sheet=run.sheet or None,
-                progress=_Progress(run.pk, owner),
+                progress=_Progress(
+                    run.pk, owner, lease_for(sum(p.stat().st_size for _, p in stored))
+                ),
                 import_run=run,
             )
     except Exception as exc:  # one broken import must not stop the worker

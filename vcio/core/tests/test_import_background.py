@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from vcio.core.importer import background
 from vcio.core.models import Contact, ImportRun
@@ -96,6 +98,23 @@ def test_one_import_is_claimed_by_one_worker_only(bob, acme):
     first = background.claim_next("worker-1")
     assert first is not None and first.pk == run.pk
     assert background.claim_next("worker-2") is None
+
+
+def test_a_long_save_is_not_taken_over_by_another_worker(bob, acme):
+    """Progress cannot be written while the rows are saved (the import's transaction hides
+    it), so the lease taken before the save covers a slow save of the whole file."""
+    run = ImportRun.objects.create(client=acme, target="contacts", user=bob)
+    background.queue(run, commit=True)
+    assert background.claim_next("worker-1") is not None
+    size = 120 * 1024 * 1024  # a million-row CSV
+    progress = background._Progress(run.pk, "worker-1", background.lease_for(size))
+    progress("saving", 0, 1)
+    run.refresh_from_db()
+    # 120 MiB at 50 KiB/s is 2,457.6 s: another worker may not claim it for 40 minutes.
+    assert run.lease_until - timezone.now() > timedelta(minutes=40)
+    assert background.lease_for(1024) == background.LEASE  # a small file keeps 5 minutes
+    later = timezone.now() + timedelta(minutes=39)
+    assert not ImportRun.objects.filter(background._claimable(later), pk=run.pk).exists()
 
 
 def test_files_gone_before_the_worker_came_fail_with_a_message(login, bob, acme):
