@@ -303,7 +303,7 @@ class AssetTarget:
             for field, key in row_keys:
                 shown = key[1] if field == "external_id" else data[field]
                 what = {"external_id": "external id", "asset_tag": "asset tag"}.get(field, field)
-                dup.see(row, (field, key), field, what, shown)
+                dup.see(row, key, field, what, shown)
             hit = index.find(row_keys)
             if hit is not None:
                 pk, field = hit

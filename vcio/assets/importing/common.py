@@ -49,12 +49,17 @@ class DuplicateCheck:
 
     def __init__(self, labels: dict[str, str]) -> None:
         self.labels = labels
-        self.first: dict[Hashable, int] = {}
+        # One dict per field, keyed by the bare value: a million rows' keys are
+        # what a check keeps, so no (field, value) tuple per key.
+        self.first: dict[str, dict[Hashable, int]] = {}
         self.problems: list[Problem] = []
 
     def see(self, row: ParsedRow, key: Hashable, field: str, what: str, shown: str) -> None:
-        """Record ``key`` for ``row``; ``what`` and ``shown`` word the message (serial ABC123)."""
-        earlier = self.first.setdefault(key, row.number)
+        """Record ``key`` of ``field`` for ``row``; ``what`` and ``shown`` word the message."""
+        seen = self.first.get(field)
+        if seen is None:
+            seen = self.first[field] = {}
+        earlier = seen.setdefault(key, row.number)
         if earlier != row.number:
             self.problems.append(
                 Problem(
