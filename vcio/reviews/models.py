@@ -108,6 +108,9 @@ class Review(ClientScopedModel):
     # Filled once, when finalised; never changed afterwards.
     snapshot = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
     report_html = models.TextField(blank=True)
+    # The same report without the practice's fee, for those who may not see the
+    # commercial terms (technicians, client editors): the fee leaves its totals too.
+    report_html_without_fee = models.TextField(blank=True)
     health_score = models.FloatField(null=True, blank=True)
     # The day the stored figures are as of; before period_end for an interim review.
     as_of = models.DateField(

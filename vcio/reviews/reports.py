@@ -20,8 +20,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from vcio.core.access import access_for
 from vcio.core.charts import line_chart
 from vcio.core.registry import report_sections
+from vcio.core.roles import Perm
 from vcio.reviews.models import Review, ReviewStatus
 
 DEFAULT_LOGO = Path(__file__).parent / "static" / "reviews" / "logo.svg"
@@ -72,8 +74,12 @@ def health_chart(points: list[tuple[datetime.date, float | None]]) -> str:
     )
 
 
-def render_sections(snap: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each section of the snapshot rendered by its app's template, in report order."""
+def render_sections(snap: dict[str, Any], shows_fee: bool = True) -> list[dict[str, Any]]:
+    """Each section of the snapshot rendered by its app's template, in report order.
+
+    ``shows_fee`` False renders it for a reader who may not see the practice's
+    fee (no COMMERCIAL): a section that shows the fee leaves it out of its totals.
+    """
     stored = snap.get("sections", {})
     rendered = []
     for section in sorted(report_sections, key=lambda s: (s.order, s.key)):
@@ -81,7 +87,12 @@ def render_sections(snap: dict[str, Any]) -> list[dict[str, Any]]:
             continue
         html = render_to_string(
             section.template,
-            {"data": stored[section.key], "period": snap["period"], "client": snap["client"]},
+            {
+                "data": stored[section.key],
+                "period": snap["period"],
+                "client": snap["client"],
+                "shows_fee": shows_fee,
+            },
         )
         rendered.append({"key": section.key, "title": section.title, "html": html})
     return rendered
@@ -150,7 +161,7 @@ def interim_of(period: dict[str, Any]) -> str:
     return interim_text(start, today, end)
 
 
-def report_context(review: Review, snap: dict[str, Any]) -> dict[str, Any]:
+def report_context(review: Review, snap: dict[str, Any], shows_fee: bool = True) -> dict[str, Any]:
     health = snap.get("health", {})
     changes = snap.get("changes", [])
     period = snap.get("period", {})
@@ -173,7 +184,7 @@ def report_context(review: Review, snap: dict[str, Any]) -> dict[str, Any]:
         "changes": grouped_changes(changes),
         "better": sum(1 for c in changes if c["direction"] == "better"),
         "worse": sum(1 for c in changes if c["direction"] == "worse"),
-        "sections": render_sections(snap),
+        "sections": render_sections(snap, shows_fee),
         "decisions": snap.get("decisions", []),
         "action_items": agenda_rows(snap.get("action_items", []), period.get("today")),
         "covers": f"{day_text(period.get('start'))} – {day_text(period.get('end'))}",
@@ -185,13 +196,24 @@ def report_context(review: Review, snap: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def render_report(review: Review, snap: dict[str, Any] | None = None) -> str:
-    """The report as a complete HTML document (the stored one for a finalised review)."""
-    if snap is None and review.is_final and review.report_html:
-        return review.report_html
+def render_report(
+    review: Review, snap: dict[str, Any] | None = None, *, shows_fee: bool = True
+) -> str:
+    """The report as a complete HTML document (the stored one for a finalised review).
+
+    ``shows_fee`` False: the version for readers who may not see the practice's fee.
+    """
+    stored = review.report_html if shows_fee else review.report_html_without_fee
+    if snap is None and review.is_final and stored:
+        return stored
     if snap is None:
         snap = review.snapshot or {}
-    return render_to_string("reviews/report.html", report_context(review, snap))
+    return render_to_string("reviews/report.html", report_context(review, snap, shows_fee))
+
+
+def shows_fee(user: Any, review: Review) -> bool:
+    """Whether ``user`` may read the practice's fee in ``review``'s report (COMMERCIAL)."""
+    return access_for(user).can(Perm.COMMERCIAL, review.client_id)
 
 
 def pdf_bytes(html: str) -> bytes:
@@ -203,10 +225,11 @@ def pdf_bytes(html: str) -> bytes:
     return HTML(string=html, base_url=str(DEFAULT_LOGO.parent)).write_pdf(stylesheets=[print_rules])
 
 
-def report_of(review: Review) -> str:
-    """The report of ``review`` as a complete HTML document: stored once final, live before."""
+def report_of(review: Review, user: Any) -> str:
+    """The report of ``review`` as ``user`` may read it: stored once final, live before."""
+    fee = shows_fee(user, review)
     if review.is_final:
-        return render_report(review)
+        return render_report(review, shows_fee=fee)
     from vcio.reviews import services  # services renders reports when finalising
 
-    return render_report(review, services.report_snapshot(review))
+    return render_report(review, services.report_snapshot(review), shows_fee=fee)

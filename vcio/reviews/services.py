@@ -267,6 +267,7 @@ def finalise(review: Review, user: Any, today: datetime.date | None = None) -> R
         locked.finalised_by = user
         locked.meeting_date = locked.meeting_date or today or client_today(locked.client)
         locked.report_html = render_report(locked)
+        locked.report_html_without_fee = render_report(locked, shows_fee=False)
         locked.save()
         audit.record_update(user, locked, before)
     return locked

@@ -157,14 +157,17 @@ def _quarter_budget(client: Client, quarters: list[FiscalQuarter], today: dateti
             "forecast": money(line.forecast),
             # Net of savings, so that the row adds up to its total.
             "opex": money(line.initiative_opex + line.initiative_savings),
-            "committed": money(line.committed + line.fee),
+            "committed": money(line.committed),
+            # Apart, so the report can leave it out for readers without COMMERCIAL.
+            "fee": money(line.fee),
             "total": money(line.total),
+            "total_without_fee": money(line.total - line.fee),
         }
         for line in lines
     ]
     totals = {
         key: round_float(sum(r[key] for r in rows), 2)
-        for key in ("capex", "forecast", "opex", "committed", "total")
+        for key in ("capex", "forecast", "opex", "committed", "fee", "total", "total_without_fee")
     }
     return {"quarters": rows, "totals": totals}
 

@@ -48,7 +48,7 @@ class ReviewViewSet(ScopedModelViewSet):
 
     def queryset_base(self) -> QuerySet:
         # Snapshots and stored reports are large; the list shows neither.
-        return super().queryset_base().defer("snapshot", "report_html")
+        return super().queryset_base().defer("snapshot", "report_html", "report_html_without_fee")
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         data = serializer.validated_data
@@ -98,7 +98,8 @@ class ReviewViewSet(ScopedModelViewSet):
     def report(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
         """The report as a complete HTML document (stored once finalised, live before)."""
         review = self.get_object()
-        return HttpResponse(reports.report_of(review), content_type="text/html; charset=utf-8")
+        document = reports.report_of(review, request.user)
+        return HttpResponse(document, content_type="text/html; charset=utf-8")
 
     @extend_schema(
         responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, "The PDF")},
@@ -109,7 +110,8 @@ class ReviewViewSet(ScopedModelViewSet):
         """The report as a PDF download."""
         review = self.get_object()
         response = HttpResponse(
-            reports.pdf_bytes(reports.report_of(review)), content_type="application/pdf"
+            reports.pdf_bytes(reports.report_of(review, request.user)),
+            content_type="application/pdf",
         )
         response["Content-Disposition"] = f'attachment; filename="{pdf_filename(review)}"'
         return response

@@ -210,14 +210,16 @@ class ReviewReport(FinalReviewMixin, View):
     """The stored report as its own HTML page (the same document the PDF is printed from)."""
 
     def get(self, request: HttpRequest, client: str, pk: int) -> HttpResponse:
-        return HttpResponse(reports.render_report(self.get_review()))
+        review = self.get_review()
+        return HttpResponse(reports.report_of(review, request.user))
 
 
 class ReviewPdf(FinalReviewMixin, View):
     def get(self, request: HttpRequest, client: str, pk: int) -> HttpResponse:
         review = self.get_review()
         response = HttpResponse(
-            reports.pdf_bytes(reports.render_report(review)), content_type="application/pdf"
+            reports.pdf_bytes(reports.report_of(review, request.user)),
+            content_type="application/pdf",
         )
         name = f"{self.client.slug}-{review.kind}-{review.period_end:%Y-%m-%d}.pdf"
         response["Content-Disposition"] = f'inline; filename="{name}"'

@@ -179,3 +179,24 @@ def test_a_report_stored_before_the_print_rules_prints_with_them(second_qbr):
     legend = _find(first, "Healthy", after=_find(first, "Weight"))
     assert caption.top - legend.top > 35 * MM
     assert _header_and_number_fonts(page_fonts(pdf)[0]) == ("DejaVu-Sans", "DejaVu-Sans")
+
+
+@pytest.fixture
+def budget_pdf(login, bob, acme) -> bytes:
+    """A QBR whose roadmap section has the budget table (a fee makes it non-empty)."""
+    acme.monthly_fee = 12_500
+    acme.save()
+    review = services.create_review(acme, "qbr", D(2026, 4, 1), D(2026, 6, 30), bob)
+    review = services.finalise(review, bob, today=D(2026, 7, 15))
+    return login(bob).get(f"/clients/acme/reviews/{review.pk}/report.pdf").content
+
+
+def test_no_word_runs_past_the_right_margin(budget_pdf):
+    """Wide tables (the budget by quarter: six or seven figures a row) wrap their headers
+    instead of running off the page, where WeasyPrint would cut them."""
+    limit = A4_WIDTH - RIGHT_MARGIN + 1  # a point of rounding
+    pages = page_words(budget_pdf)
+    assert any(w.text == "fee" for words in pages for w in words)  # "Practice fee" column
+    over = [(n, w.text, round(w.right)) for n, words in enumerate(pages, 1) for w in words
+            if w.right > limit]  # fmt: skip
+    assert over == [], f"past the margin at {limit:.0f} pt"

@@ -24,7 +24,8 @@ class ReportPage(ClientMixin, generic.View):
 
     def get(self, request, *args, **kwargs) -> HttpResponse:
         review = review_of(self, Perm.VIEW, kwargs["pk"])
-        return HttpResponse(reports.report_of(review), content_type="text/html; charset=utf-8")
+        document = reports.report_of(review, request.user)
+        return HttpResponse(document, content_type="text/html; charset=utf-8")
 
 
 class ReportPdf(ClientMixin, generic.View):
@@ -35,7 +36,8 @@ class ReportPdf(ClientMixin, generic.View):
     def get(self, request, *args, **kwargs) -> HttpResponse:
         review = review_of(self, Perm.VIEW, kwargs["pk"])
         response = HttpResponse(
-            reports.pdf_bytes(reports.report_of(review)), content_type="application/pdf"
+            reports.pdf_bytes(reports.report_of(review, request.user)),
+            content_type="application/pdf",
         )
         response["Content-Disposition"] = f'attachment; filename="{pdf_filename(review)}"'
         return response

@@ -34,7 +34,7 @@ class ReviewList(ClientScopedListView):
     paginate_by = 25
 
     def base_queryset(self) -> QuerySet[Review]:
-        return super().base_queryset().defer("snapshot", "report_html")
+        return super().base_queryset().defer("snapshot", "report_html", "report_html_without_fee")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
