@@ -38,7 +38,6 @@ class RowStore:
         # Every row of one file shares its ``columns`` dict: stored once, referred to by index.
         self._columns: list[dict[str, str]] = []
         self._column_ids: dict[int, int] = {}
-        self._stored = 0
         self._left_out: set[int] = set()
 
     def append(self, row: ParsedRow) -> None:
@@ -48,7 +47,6 @@ class RowStore:
             index = self._column_ids[key] = len(self._columns)
             self._columns.append(row.columns)
         self._pending.append((row.number, row.values, index))
-        self._stored += 1
         if len(self._pending) == BATCH:
             self._flush()
 
@@ -94,11 +92,3 @@ class RowStore:
             for number, values, index in batch:
                 if number not in left_out:
                     yield ParsedRow(number, values, columns[index])
-
-
-def rows_of(rows: Iterable[ParsedRow]) -> RowStore:
-    """A store holding ``rows`` (tests and callers that have a list)."""
-    store = RowStore()
-    for row in rows:
-        store.append(row)
-    return store
