@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "vcio.assets",
     "vcio.strategy",
     "vcio.availability",
+    "vcio.capacity",
     "vcio.reviews",
 ]
 

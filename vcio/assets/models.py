@@ -30,6 +30,8 @@ class AssetStatus(models.TextChoices):
     SPARE = "spare", "Spare"
     IN_REPAIR = "in_repair", "In repair"
     RETIRED = "retired", "Retired"
+    # Reported by an agent or exporter but not yet confirmed by a person (or merged).
+    DISCOVERED = "discovered", "Discovered"
 
 
 money = {

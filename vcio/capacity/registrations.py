@@ -1,0 +1,23 @@
+"""Everything the capacity app contributes through core's registries."""
+
+from __future__ import annotations
+
+from vcio.core.registry import register_parts
+
+
+def register() -> None:
+    """Called once from AppConfig.ready(); each module registers its own pieces."""
+    register_parts(
+        "vcio.capacity",
+        (
+            "scraping",
+            "connectors",
+            "rollups",
+            "figures",
+            "demo",
+            "tabs",
+            "recommendations",
+            "review",
+            "dashboard",
+        ),
+    )
