@@ -18,8 +18,11 @@ PYTEST_ARGS ?=
 # The Celery scale-out test starts a real redis-server on 127.0.0.1.
 # WeasyPrint prints review reports to PDF with Pango and needs a font; the PDF
 # layout tests read word positions with Poppler's pdftotext (poppler-utils).
+# The capacity tests scrape Debian's real node_exporter, read a real Prometheus
+# that scrapes it, and take an inventory from the real FusionInventory agent.
 PDF_DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
-TEST_DEBS := chromium redis-server poppler-utils $(PDF_DEBS)
+AGENT_DEBS := prometheus-node-exporter prometheus fusioninventory-agent
+TEST_DEBS := chromium redis-server poppler-utils $(PDF_DEBS) $(AGENT_DEBS)
 RUN_DEBS := $(PDF_DEBS)
 ENSURE_DEBS := scripts/ensure-debian-packages.sh
 
