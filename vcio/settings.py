@@ -317,6 +317,12 @@ VCIO_MONITOR_ALLOW_LOCAL = env_bool("VCIO_MONITOR_ALLOW_LOCAL", False)
 VCIO_MONITOR_ALLOWED_TARGETS = env_list("VCIO_MONITOR_ALLOWED_TARGETS", [])
 # Raw check results are kept this many days; hourly rollups are kept for good.
 VCIO_CHECK_RETENTION_DAYS = env_int("VCIO_CHECK_RETENTION_DAYS", 30, minimum=1, maximum=3650)
+# Capacity metrics: raw samples are kept this many days; hourly and daily rollups for good.
+VCIO_METRIC_RETENTION_DAYS = env_int("VCIO_METRIC_RETENTION_DAYS", 14, minimum=1, maximum=3650)
+# One pushed metrics batch (text or JSON) or agent inventory may be this many MB at most.
+VCIO_INGEST_MAX_MB = env_int("VCIO_INGEST_MAX_MB", 10, minimum=1, maximum=1000)
+# How many exporters one worker scrapes at once.
+VCIO_SCRAPE_CONCURRENCY = env_int("VCIO_SCRAPE_CONCURRENCY", 8, minimum=1, maximum=256)
 # "Check now" requests one user may have waiting for the worker at once.
 VCIO_CHECK_NOW_PER_USER = env_int("VCIO_CHECK_NOW_PER_USER", 10, minimum=1, maximum=1000)
 # How many checks one worker runs at once.

@@ -42,6 +42,7 @@ urlpatterns = [
     path("api/", include("vcio.assets.api.urls")),
     path("api/", include("vcio.strategy.api.urls")),
     path("api/", include("vcio.availability.api.urls")),
+    path("api/", include("vcio.capacity.api.urls")),
     path("api/", include("vcio.reviews.api.urls")),
     path("api/", include("vcio.core.api.urls")),
     path("admin/", admin.site.urls),
