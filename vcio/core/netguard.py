@@ -162,3 +162,32 @@ def check_address(address: IPAddress | str, host: str = "", port: int | None = N
     reason = refusal_reason(address, host, port)
     if reason:
         raise AddressRefused(reason)
+
+
+def check_url(url: str) -> tuple[str, str, int]:
+    """Check that the server may fetch the http(s) ``url``; returns (scheme, host, port).
+
+    Every address the host resolves to must be allowed (a name with one good
+    and one forbidden address is refused: the resolver may hand out either).
+    Raises :class:`AddressRefused` for a forbidden address and ValueError,
+    saying why, for a malformed URL or a name that does not resolve.
+    """
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise ValueError(f"“{url}”: the URL must start with http:// or https://")
+    try:
+        host, port = parts.hostname, parts.port or (443 if scheme == "https" else 80)
+    except ValueError as exc:
+        raise ValueError(f"“{url}”: invalid port or address ({exc})") from None
+    if not host:
+        raise ValueError(f"“{url}”: the URL has no host name")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise ValueError(f"{host}: the name does not resolve ({exc})") from None
+    for info in infos:
+        check_address(info[4][0], host, port)
+    return scheme, host, port

@@ -71,6 +71,17 @@ class MetricsIngestView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
+    def get_authenticate_header(self, request: Request) -> str:
+        # With no authentication classes DRF would turn a refused token's 401 into a 403.
+        return 'Bearer realm="ingest"'
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        # The token first, whatever the method: without one, the answer is a 401.
+        self.ingest_token = tokens.authenticate(
+            request._request, tokens.key_from_header(request._request)
+        )
+
     @extend_schema(
         operation_id="ingest_metrics",
         summary="Push metrics (Prometheus text format or JSON batch) with an ingest token",
@@ -87,7 +98,7 @@ class MetricsIngestView(APIView):
         },
     )
     def post(self, request: Request, client: str) -> Response:
-        token = tokens.authenticate(request._request, tokens.key_from_header(request._request))
+        token = self.ingest_token
         target = Client.objects.filter(slug=client).only("pk").first()
         if target is None or target.pk != token.client_id:
             raise exceptions.PermissionDenied(
