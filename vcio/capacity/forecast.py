@@ -1,0 +1,352 @@
+"""Capacity forecast: when will a resource's used share cross a threshold ("days until full")?
+
+Pure NumPy/SciPy, no Django. The input is one resource's *maxima per period*
+of a used fraction (0..1: a filesystem's used share, memory used share):
+``when`` (the periods) and ``values``. Daily maxima are the intended input
+(one point per calendar day); hourly maxima work the same way and are what
+``bench/capacity_forecast.py`` backtests on, because its public series are
+only ~14 days long. Both use the same model below; pass the maxima, not the
+raw samples, because capacity runs out at the peaks.
+
+Time: ``when`` is a sequence of ``datetime.date`` or ``datetime.datetime``
+(naive, read as wall-clock), a NumPy ``datetime64`` array, or floats that are
+proleptic Gregorian day ordinals (``date.toordinal()``, fractions allowed).
+"Today" is the day of the last observation; every horizon is counted in days
+from the last observation.
+
+Model, in order:
+
+1. NaN values are dropped.
+2. **Step detection** (a disk extended, data deleted or bulk-added): the split
+   that best explains the series as two straight lines (least squares, found
+   over every split with at least ``MIN_LEFT`` points before and ``MIN_RIGHT``
+   after) is accepted as a level shift when the median of the later points'
+   residuals against the earlier part's Theil–Sen line exceeds ``STEP_SIGMAS``
+   robust standard deviations (1.4826 × MAD) of the earlier part's residuals.
+   An accepted split drops everything before it and the search repeats on what
+   is left, so the *last* shift wins.
+3. **Trend**: Theil–Sen (median of pairwise slopes) on the points since the
+   last shift; robust to spikes and to a few missing days.
+4. **80 % prediction interval** at ``h`` days ahead: the fitted line ± the
+   root-sum-square of (a) the 10 %/90 % quantiles of the in-sample residuals
+   (day-to-day spread) and (b) the Theil–Sen 80 % slope interval times the
+   distance from the fit's pivot (median time) to the target (slope
+   uncertainty, growing with the horizon). The slope interval assumes
+   independent residuals; consecutive maxima are correlated, so it is widened
+   by ``sqrt((1 + r) / (1 - r))`` with ``r`` the lag-1 autocorrelation of the
+   residuals (the effective-sample-size correction).
+5. **Crossings**: on the grid of whole days from today to ``HORIZON_DAYS``
+   ahead, ``crossing`` is the first day whose central trend is at or above the
+   threshold; ``crossing_early`` the first day the upper band is,
+   ``crossing_late`` the first day the lower band is. ``None`` means "not
+   within a year" (or the trend is flat or falling).
+
+Fewer than ``MIN_DAYS`` distinct days since the last shift gives a Forecast
+with ``reason == NOT_ENOUGH_DATA`` and no crossing; never an exception. A last
+value (or fitted level) at or above the threshold gives ``days_left == 0``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy import stats
+
+THRESHOLD = 0.9  # default "full": 90 % used
+HORIZON_DAYS = 365  # crossings further out are reported as "not within a year"
+INTERVAL = 0.8  # the prediction band covers 80 % of future maxima
+MIN_DAYS = 7  # distinct days needed after the last step
+MIN_LEFT = 7  # points needed before a candidate step (to fit the line it breaks)
+MIN_RIGHT = 3  # points needed after one (a step 3 days ago must still be caught)
+STEP_SIGMAS = 5.0  # how far the later points must sit off the earlier line
+MAX_POINTS = 2000  # Theil–Sen is O(n²) in memory; longer inputs are thinned evenly
+
+NOT_ENOUGH_DATA = "not enough data"
+ALREADY_FULL = "already full"
+FLAT_OR_FALLING = "flat or falling"
+NOT_WITHIN_HORIZON = "not within a year"
+
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """One resource's forecast. Levels are used fractions (0..1); slopes are fraction per day.
+
+    ``today`` is the day of the last observation; ``fitted_since`` the first
+    day the trend was fitted on (after step detection); ``points`` how many
+    points that fit used. ``crossing``/``crossing_early``/``crossing_late``
+    are dates (``None``: not within ``HORIZON_DAYS`` or never); ``days_left``
+    is ``crossing - today`` in days. ``reason`` says why there is no crossing
+    (or ``ALREADY_FULL``); it is ``None`` when a crossing was forecast.
+    """
+
+    today: date | None
+    threshold: float
+    slope: float
+    level: float
+    fitted_since: date | None
+    points: int
+    crossing: date | None
+    crossing_early: date | None
+    crossing_late: date | None
+    days_left: int | None
+    reason: str | None
+    # Band parameters (see the module docstring, step 4); all in fraction or fraction/day.
+    pivot_days: float = 0.0  # the fit's pivot, in days relative to the last observation (≤ 0)
+    slope_low: float = math.nan
+    slope_high: float = math.nan
+    spread_low: float = math.nan  # how far below the line 10 % of residuals fall (≥ 0)
+    spread_high: float = math.nan  # how far above it 10 % fall (≥ 0)
+
+    @property
+    def enough_data(self) -> bool:
+        return self.reason != NOT_ENOUGH_DATA
+
+    def band(self, days: ArrayLike) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """The 80 % band ``(mid, low, high)`` at ``days`` after the last observation.
+
+        Values are used fractions, not clipped to 0..1 (a chart may clip).
+        All NaN when there was not enough data to fit.
+        """
+        h = np.asarray(days, dtype=float)
+        mid = self.level + self.slope * h
+        lever = h - self.pivot_days  # distance from where the line is best known
+        up = np.hypot(self.spread_high, (self.slope_high - self.slope) * lever)
+        down = np.hypot(self.spread_low, (self.slope - self.slope_low) * lever)
+        return mid, mid - down, mid + up
+
+
+def to_days(when: Sequence[date] | ArrayLike) -> FloatArray:
+    """Day ordinals (``date.toordinal()``, fractional for times of day) as floats."""
+    arr = np.asarray(when)
+    if arr.dtype.kind == "M":
+        seconds = arr.astype("datetime64[s]").astype(np.int64).astype(float)
+        return seconds / 86400.0 + _EPOCH_ORDINAL
+    if arr.dtype.kind in "fiu":
+        return arr.astype(float)
+    out = np.empty(len(arr), dtype=float)
+    for i, item in enumerate(arr):
+        out[i] = item.toordinal()
+        if isinstance(item, datetime):
+            since_midnight = item.hour * 3600 + item.minute * 60 + item.second
+            out[i] += (since_midnight + item.microsecond / 1e6) / 86400.0
+    return out
+
+
+def forecast(
+    when: Sequence[date] | ArrayLike,
+    values: ArrayLike,
+    threshold: float = THRESHOLD,
+    horizon_days: int = HORIZON_DAYS,
+) -> Forecast:
+    """Forecast when ``values`` (maxima per period, used fraction 0..1) reach ``threshold``.
+
+    ``when`` as in the module docstring. Never raises on short or NaN-ridden
+    input (it returns a Forecast whose ``reason`` says why); raises
+    ``ValueError`` only when ``when`` and ``values`` differ in length.
+    """
+    x = to_days(when)
+    y = np.asarray(values, dtype=float)
+    if x.shape != y.shape:
+        raise ValueError(f"when and values differ in length: {x.shape} vs {y.shape}")
+    keep = ~(np.isnan(y) | np.isnan(x))
+    x, y = x[keep], y[keep]
+    order = np.argsort(x, kind="stable")
+    x, y = x[order], y[order]
+    if len(x) == 0:
+        return _no_fit(None, None, 0, threshold, NOT_ENOUGH_DATA)
+    today = date.fromordinal(int(math.floor(x[-1])))
+    if len(x) > MAX_POINTS:  # thin evenly; the line and the spread barely move
+        idx = np.linspace(0, len(x) - 1, MAX_POINTS).round().astype(int)
+        x, y = x[idx], y[idx]
+    start = last_step(x, y)
+    x, y = x[start:], y[start:]
+    since = date.fromordinal(int(math.floor(x[0])))
+    if y[-1] >= threshold:
+        return _already_full(x, y, today, threshold)
+    if len(np.unique(np.floor(x))) < MIN_DAYS:
+        return _no_fit(today, since, len(x), threshold, NOT_ENOUGH_DATA)
+    return _fit(x, y, today, since, threshold, horizon_days)
+
+
+def last_step(x: FloatArray, y: FloatArray) -> int:
+    """Index of the first point after the last level shift (0 when there is none)."""
+    start = 0
+    while len(x) - start >= MIN_LEFT + MIN_RIGHT:
+        split = _best_split(x[start:], y[start:])
+        if split is None:
+            break
+        start += split
+    return start
+
+
+def _best_split(x: FloatArray, y: FloatArray) -> int | None:
+    """The split into two least-squares lines with the least total squared error, if a shift."""
+    n = len(x)
+    ks = np.arange(MIN_LEFT, n - MIN_RIGHT + 1)
+    sse = _prefix_sse(x, y)
+    sse_rev = _prefix_sse(x[::-1], y[::-1])
+    total = sse[ks] + sse_rev[n - ks]  # left part [0, k), right part [k, n)
+    k = int(ks[np.argmin(total)])
+    # Size the shift with one slope for both parts, from pairs that do not straddle the
+    # split: a short part's own slope, extrapolated, would turn noise into a "shift".
+    slope = _within_slope(x, y, k)
+    left, right = y[:k] - slope * x[:k], y[k:] - slope * x[k:]
+    shift = float(np.median(right) - np.median(left))
+    sigma = _robust_sd(left)
+    if len(right) >= MIN_LEFT:
+        # The smaller of the two: an earlier step inside one part must not hide this one.
+        sigma = min(sigma, _robust_sd(right))
+    # A floor on sigma so an exactly linear history does not call rounding noise a step.
+    floor = 1e-6 * max(1.0, float(np.max(np.abs(y))))
+    return k if abs(shift) > STEP_SIGMAS * max(sigma, floor) else None
+
+
+def _robust_sd(a: FloatArray) -> float:
+    """1.4826 × the median absolute deviation: the standard deviation, unmoved by outliers."""
+    return 1.4826 * float(np.median(np.abs(a - np.median(a))))
+
+
+def _within_slope(x: FloatArray, y: FloatArray, k: int) -> float:
+    """Median slope over the pairs of points on the same side of index ``k``."""
+    i, j = np.triu_indices(len(x), 1)
+    same = (j < k) | (i >= k)
+    i, j = i[same], j[same]
+    dx = x[j] - x[i]
+    ok = dx > 0
+    return float(np.median((y[j][ok] - y[i][ok]) / dx[ok])) if ok.any() else 0.0
+
+
+def _prefix_sse(x: FloatArray, y: FloatArray) -> FloatArray:
+    """``out[m]``: squared error of the least-squares line through the first ``m`` points."""
+    x = x - x[0]  # centre for numerical stability of the running sums
+    m = np.arange(len(x) + 1, dtype=float)
+    sx, sy = _cumsum0(x), _cumsum0(y)
+    sxx, sxy, syy = _cumsum0(x * x), _cumsum0(x * y), _cumsum0(y * y)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        vxx = sxx - sx * sx / m
+        vxy = sxy - sx * sy / m
+        vyy = syy - sy * sy / m
+        out = vyy - np.where(vxx > 1e-12, vxy * vxy / vxx, 0.0)
+    out[:2] = 0.0
+    return np.maximum(np.nan_to_num(out), 0.0)
+
+
+def _cumsum0(a: FloatArray) -> FloatArray:
+    return np.concatenate(([0.0], np.cumsum(a)))
+
+
+def _fit(
+    x: FloatArray, y: FloatArray, today: date, since: date, threshold: float, horizon_days: int
+) -> Forecast:
+    """Theil–Sen line, its 80 % band and the crossings on the daily grid."""
+    slope, intercept, s_low, s_high = stats.theilslopes(y, x, alpha=INTERVAL)
+    resid = y - (intercept + slope * x)
+    widen = _autocorrelation_widening(resid)
+    tail = (1.0 - INTERVAL) / 2.0
+    last = float(x[-1])
+    fc = Forecast(
+        today=today,
+        threshold=threshold,
+        slope=float(slope),
+        level=float(intercept + slope * last),
+        fitted_since=since,
+        points=len(x),
+        crossing=None,
+        crossing_early=None,
+        crossing_late=None,
+        days_left=None,
+        reason=None,
+        pivot_days=float(np.median(x)) - last,
+        slope_low=float(slope - (slope - s_low) * widen),
+        slope_high=float(slope + (s_high - slope) * widen),
+        spread_low=max(0.0, -float(np.quantile(resid, tail))),
+        spread_high=max(0.0, float(np.quantile(resid, 1.0 - tail))),
+    )
+    return _with_crossings(fc, last, threshold, horizon_days)
+
+
+def _autocorrelation_widening(resid: FloatArray) -> float:
+    """``sqrt((1 + r) / (1 - r))`` for the lag-1 autocorrelation ``r`` of the residuals (≥ 1)."""
+    centred = resid - resid.mean()
+    denom = float(np.dot(centred, centred))
+    if len(resid) < 3 or denom <= 0.0:
+        return 1.0
+    r = float(np.dot(centred[:-1], centred[1:])) / denom
+    r = min(max(r, 0.0), 0.95)  # negative correlation would narrow; cap so it stays finite
+    return math.sqrt((1.0 + r) / (1.0 - r))
+
+
+def _with_crossings(fc: Forecast, last: float, threshold: float, horizon_days: int) -> Forecast:
+    """Fill the crossing dates from the band on whole days ``0..horizon_days`` ahead of today."""
+    today_ord = fc.today.toordinal()  # type: ignore[union-attr]
+    grid = np.arange(today_ord, today_ord + horizon_days + 1, dtype=float)
+    mid, low, high = fc.band(grid - last)
+    eps = 1e-9  # so a line that reaches the threshold exactly on a day counts on that day
+
+    def first(curve: FloatArray) -> date | None:
+        hit = np.flatnonzero(curve >= threshold - eps)
+        return date.fromordinal(today_ord + int(hit[0])) if len(hit) else None
+
+    crossing = first(mid)
+    if crossing is not None and crossing == fc.today:
+        reason: str | None = ALREADY_FULL
+    elif crossing is not None:
+        reason = None
+    else:
+        reason = FLAT_OR_FALLING if fc.slope <= 0 else NOT_WITHIN_HORIZON
+    return replace(
+        fc,
+        crossing=crossing,
+        crossing_early=first(high),
+        crossing_late=first(low),
+        days_left=None if crossing is None else (crossing - fc.today).days,  # type: ignore[operator]
+        reason=reason,
+    )
+
+
+def _already_full(x: FloatArray, y: FloatArray, today: date, threshold: float) -> Forecast:
+    """The last value is at or above the threshold: crossed on the first day of that run."""
+    below = np.flatnonzero(y < threshold)
+    first_above = 0 if len(below) == 0 else int(below[-1]) + 1
+    crossed = date.fromordinal(int(math.floor(x[first_above])))
+    since = date.fromordinal(int(math.floor(x[0])))
+    return Forecast(
+        today=today,
+        threshold=threshold,
+        slope=math.nan,
+        level=float(y[-1]),
+        fitted_since=since,
+        points=len(x),
+        crossing=crossed,
+        crossing_early=crossed,
+        crossing_late=crossed,
+        days_left=0,
+        reason=ALREADY_FULL,
+    )
+
+
+def _no_fit(
+    today: date | None, since: date | None, points: int, threshold: float, reason: str
+) -> Forecast:
+    return Forecast(
+        today=today,
+        threshold=threshold,
+        slope=math.nan,
+        level=math.nan,
+        fitted_since=since,
+        points=points,
+        crossing=None,
+        crossing_early=None,
+        crossing_late=None,
+        days_left=None,
+        reason=reason,
+    )
