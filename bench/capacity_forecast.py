@@ -30,6 +30,25 @@ robust fit.
 
     python bench/capacity_forecast.py [--nab DIR] [--window 28] [--origins 7]
                                       [--bucket hour|day] [--json]
+
+``--bucket day`` fits on daily maxima instead and targets the maximum of the
+24 hours ending ``h`` days after the origin.
+
+Figures (defaults, 21 series, 202 forecasts; median |error| / IQR):
+
+    horizon  cases   vcio  predict_linear  last value  vcio 80 % coverage
+    1 d        139  0.193           1.028       0.280         76 %
+    7 d         43  0.692           1.654       0.527         72 %
+    30 d        20  0.853           1.014       0.498         78 %
+    overall    202  0.403           1.105       0.395         75 %
+
+vcio beats predict_linear at every horizon (robust fit, recent level, and a
+slope its interval cannot confirm shrunk toward zero), and the last value at
+one day; beyond that the last value is better: these CPU, network and
+temperature series do not trend, so any slope is mostly noise. 37 of the 202
+forecasts came right after a detected step (fewer than 7 days since it): vcio
+then shows no forecast and is scored here as its last value. With
+``--bucket day``: vcio 0.719, predict_linear 3.589, last value 0.719, 79 %.
 """
 
 from __future__ import annotations
@@ -122,7 +141,7 @@ def one_case(s: Series, origin, horizon: int, window: int, size, tally: Tally) -
     """Fit before ``origin``, score all methods on the bucket ending ``horizon`` days after."""
     lo = max(s.t[0], origin - window * DAY)
     fit = (s.t >= lo) & (s.t < origin)
-    target_start = origin + horizon * DAY - size
+    target_start = origin + horizon * DAY - size  # the bucket ending `horizon` days on
     hit = (s.t >= target_start) & (s.t < origin + horizon * DAY)
     if fit.sum() < 2 or not hit.any():
         return
