@@ -131,7 +131,7 @@ class Forecast:
     crossing_late: date | None
     days_left: int | None
     reason: str | None
-    # Band parameters (see the module docstring, step 4); all in fraction or fraction/day.
+    # Band parameters (see the module docstring, step 5); all in fraction or fraction/day.
     pivot_days: float = 0.0  # the fit's pivot, in days relative to the last observation (≤ 0)
     slope_low: float = math.nan
     slope_high: float = math.nan
@@ -204,17 +204,18 @@ def forecast(
     start = last_step(x, y)
     x, y = x[start:], y[start:]
     since = date.fromordinal(int(math.floor(x[0])))
-    if y[-1] >= threshold:
-        return _already_full(x, y, today, threshold)
     if len(np.unique(np.floor(x))) < MIN_DAYS:
-        return _no_fit(today, since, len(x), threshold, NOT_ENOUGH_DATA)
-    return _fit(x, y, today, since, threshold, horizon_days)
+        fc = _no_fit(today, since, len(x), threshold, NOT_ENOUGH_DATA)
+    else:
+        fc = _fit(x, y, today, since, threshold, horizon_days)
+    # Observed full beats any trend; the fit (and its band, for charts) is kept when there is one.
+    return _already_full(fc, x, y) if y[-1] >= threshold else fc
 
 
 def last_step(x: FloatArray, y: FloatArray) -> int:
     """Index of the first point after the last level shift (0 when there is none)."""
     start = 0
-    per_day = 1.0 / float(np.median(np.diff(x))) if len(x) > 1 else 1.0
+    per_day = _per_day(x)
     left = max(MIN_LEFT, math.ceil(STEP_MIN_DAYS * per_day))
     right = max(MIN_RIGHT, math.ceil(STEP_MIN_DAYS * per_day))
     while len(x) - start >= left + right:
@@ -223,6 +224,13 @@ def last_step(x: FloatArray, y: FloatArray) -> int:
             break
         start += split
     return start
+
+
+def _per_day(x: FloatArray) -> float:
+    """Points per day: 1 for daily maxima, 24 for hourly (from the median spacing)."""
+    gaps = np.diff(x)
+    gaps = gaps[gaps > 0]  # two points on one day must not divide by zero
+    return 1.0 / float(np.median(gaps)) if len(gaps) else 1.0
 
 
 def _best_split(x: FloatArray, y: FloatArray, min_left: int, min_right: int) -> int | None:
@@ -333,7 +341,7 @@ def _shrunk(slope: float, half_width: float) -> float:
 
 def _local_window(x: FloatArray) -> int:
     """Points in the last day, at least ``LOCAL_POINTS`` (a week of daily maxima), at most all."""
-    per_day = 1.0 / float(np.median(np.diff(x))) if len(x) > 1 else 1.0
+    per_day = _per_day(x)
     return min(len(x), max(LOCAL_POINTS, math.ceil(per_day)))
 
 
@@ -428,19 +436,14 @@ def _with_crossings(fc: Forecast, last: float, threshold: float, horizon_days: i
     )
 
 
-def _already_full(x: FloatArray, y: FloatArray, today: date, threshold: float) -> Forecast:
+def _already_full(fc: Forecast, x: FloatArray, y: FloatArray) -> Forecast:
     """The last value is at or above the threshold: crossed on the first day of that run."""
-    below = np.flatnonzero(y < threshold)
+    below = np.flatnonzero(y < fc.threshold)
     first_above = 0 if len(below) == 0 else int(below[-1]) + 1
     crossed = date.fromordinal(int(math.floor(x[first_above])))
-    since = date.fromordinal(int(math.floor(x[0])))
-    return Forecast(
-        today=today,
-        threshold=threshold,
-        slope=math.nan,
-        level=float(y[-1]),
-        fitted_since=since,
-        points=len(x),
+    return replace(
+        fc,
+        level=float(y[-1]) if math.isnan(fc.level) else fc.level,
         crossing=crossed,
         crossing_early=crossed,
         crossing_late=crossed,

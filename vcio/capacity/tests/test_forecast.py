@@ -180,11 +180,26 @@ def test_seven_days_with_gaps_must_be_seven_distinct_days() -> None:
 
 
 def test_already_full() -> None:
-    values = np.concatenate([np.linspace(0.7, 0.89, 20), [0.91, 0.92, 0.93]])
+    values = np.concatenate([np.linspace(0.7, 0.89, 20), [0.90, 0.91, 0.92]])
     fc = forecast(days(23), values)
     assert fc.days_left == 0
     assert fc.crossing == D0 + timedelta(days=20)  # first day of the run above 0.9
     assert fc.reason == ALREADY_FULL
+    mid, low, high = fc.band([0, 7])  # the fit is kept, so a chart still has its band
+    assert mid[1] > mid[0] and (low <= mid).all() and (mid <= high).all()
+
+
+def test_already_full_with_few_points() -> None:
+    fc = forecast(days(3), [0.85, 0.95, 0.97])
+    assert fc.days_left == 0 and fc.reason == ALREADY_FULL
+    assert fc.crossing == D0 + timedelta(days=1)
+    assert fc.level == pytest.approx(0.97)
+
+
+def test_two_values_on_one_day() -> None:
+    when = [D0, D0, *days(20, D0 + timedelta(days=1))]
+    fc = forecast(when, 0.3 + 0.007 * np.array([0, 0, *range(1, 21)]))
+    assert fc.crossing == D0 + timedelta(days=86)
 
 
 def test_hourly_maxima_as_datetimes() -> None:
