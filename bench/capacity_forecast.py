@@ -107,7 +107,9 @@ def load(nab_dir: Path) -> list[Series]:
     return out
 
 
-def bucket_maxima(t: np.ndarray, v: np.ndarray, size: np.timedelta64) -> tuple:
+def bucket_maxima(
+    t: np.ndarray, v: np.ndarray, size: np.timedelta64
+) -> tuple[np.ndarray, np.ndarray]:
     """Maxima per bucket of ``size`` (labelled by the bucket's start), empty buckets left out."""
     keys = t.astype("datetime64[s]").astype(np.int64) // int(size / np.timedelta64(1, "s"))
     uniq, first = np.unique(keys, return_index=True)
@@ -137,7 +139,14 @@ def least_squares_at(t: np.ndarray, v: np.ndarray, at: np.datetime64) -> float:
     return float(intercept + slope * ((at - t[-1]) / DAY))
 
 
-def one_case(s: Series, origin, horizon: int, window: int, size, tally: Tally) -> None:
+def one_case(
+    s: Series,
+    origin: np.datetime64,
+    horizon: int,
+    window: int,
+    size: np.timedelta64,
+    tally: Tally,
+) -> None:
     """Fit before ``origin``, score all methods on the bucket ending ``horizon`` days after."""
     lo = max(s.t[0], origin - window * DAY)
     fit = (s.t >= lo) & (s.t < origin)
@@ -177,7 +186,10 @@ def backtest(
 ) -> dict:
     """Run the backtest; figures per horizon and overall (see the module docstring)."""
     size = np.timedelta64(1, "h") if bucket == "hour" else DAY
-    series = load(Path(nab_dir) if nab_dir else default_nab_dir())
+    where = Path(nab_dir) if nab_dir else default_nab_dir()
+    series = load(where)
+    if not series:
+        raise FileNotFoundError(f"no NAB CSVs under {where} (set --nab or VCIO_NAB_DIR)")
     tallies = {h: Tally() for h in HORIZONS}
     for s in series:
         for h in HORIZONS:
@@ -259,7 +271,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bucket", choices=("hour", "day"), default="hour")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
-    result = backtest(args.nab, args.window, args.origins, args.bucket)
+    try:
+        result = backtest(args.nab, args.window, args.origins, args.bucket)
+    except FileNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps(result))
     else:
