@@ -253,7 +253,7 @@ def print_table(result: dict, bucket: str) -> None:
         cells = ["–" if f[m] is None else f"{f[m]:.3f}" for m in METHODS]
         cov = "–" if f["coverage"] is None else f"{f['coverage']:.0%}"
         table.add_row(label, str(f["cases"]), *cells, cov)
-    Console().print(table)
+    Console(width=110).print(table)  # wide enough for the method names when piped
     print(
         f"{result['series']} series; {result['no_forecast']} cases where vcio had too few "
         "points after a step (scored as its last value, left out of coverage)"
