@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('assets', '0005_alter_asset_status'),
+        ('assets', '0005_asset_status_discovered'),
         ('core', '0003_importrun_background_job'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
