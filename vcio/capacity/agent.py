@@ -328,7 +328,11 @@ def _adopt_discovered(client_id: int, device_id: str, machine: Machine) -> None:
     if Asset.objects.filter(client_id=client_id, source=SOURCE, external_id=device_id).exists():
         return
     found = hosts.find_asset(client_id, machine.name, machine.serial)
-    if found is not None and not found.external_id:
+    if found is None or found.external_id:
+        return
+    serial = hosts.usable_serial(machine.serial)
+    # Same name, another serial: another machine (two sites each with an "fs01").
+    if not found.serial or not serial or found.serial.casefold() == serial.casefold():
         Asset.objects.filter(pk=found.pk).update(source=SOURCE, external_id=device_id)
 
 

@@ -134,6 +134,16 @@ def test_a_host_an_exporter_discovered_is_completed_not_duplicated(client, acme,
     assert (server.serial, server.source, server.external_id) == ("7XK2Q93", "ocs", DEVICE_ID)
 
 
+def test_a_namesake_with_another_serial_stays_another_machine(client, acme, acme_key):
+    other_site = Asset.objects.create(client=acme, name="fs01", serial="OTHER-SITE-1")
+
+    reply(send(client, acme_key, INVENTORY))
+
+    assert Asset.objects.filter(client=acme).count() == 2
+    other_site.refresh_from_db()
+    assert (other_site.serial, other_site.external_id) == ("OTHER-SITE-1", "")
+
+
 def test_gzip_and_uncompressed_messages_are_answered_in_kind(client, acme, acme_key):
     gzipped = send(client, acme_key, PROLOG, compress=gzip.compress, content_type="x")
     plain = send(client, acme_key, INVENTORY, compress=None, content_type="application/xml")
