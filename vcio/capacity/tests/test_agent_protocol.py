@@ -198,6 +198,19 @@ def test_the_key_decides_the_client_whatever_the_machine_says(client, acme, glob
     assert AgentContact.objects.get().client == globex
 
 
+def test_guessing_keys_gets_the_address_blocked_good_key_included(client, acme, acme_key, settings):
+    settings.VCIO_TOKEN_FAILURE_LIMIT = 3
+    for guess in range(3):
+        assert send(client, f"vcioi_guess{guess}", PROLOG).status_code == 401
+
+    response = send(client, acme_key, PROLOG)
+
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert "try again in" in response.content.decode()
+    assert not AgentContact.objects.exists()
+
+
 def test_only_post_is_answered(client, acme_key):
     assert client.get(f"/ingest/agent/{acme_key}/").status_code == 405
 
