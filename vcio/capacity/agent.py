@@ -264,11 +264,15 @@ def record_contact(
 ) -> AgentContact:
     """The client's contact row for this device, updated with this contact (created if new).
 
-    An inventory sets ``asset`` and ``last_inventory_at``; a failed one
-    only ``last_error``; every contact ``last_contact_at``.
+    An inventory sets ``asset`` and ``last_inventory_at`` and clears
+    ``last_error``; a failed one sets ``last_error`` only; every contact
+    (a PROLOG too, which leaves the last inventory's error shown) sets
+    ``last_contact_at``.
     """
     now = timezone.now()
-    values: dict[str, object] = {"last_contact_at": now, "last_error": error[:500]}
+    values: dict[str, object] = {"last_contact_at": now}
+    if asset is not None or error:
+        values["last_error"] = error[:500]
     name = agent_name(message, user_agent)
     if name:
         values["agent"] = name
@@ -295,7 +299,7 @@ def import_inventory(token: IngestToken, message: Message, user_agent: str) -> A
     try:
         machine = ocs.read_one(message.device_id, message.xml)
     except BadFile as exc:
-        raise ProtocolError(f"The inventory has {exc}.") from None
+        raise ProtocolError(f"The inventory cannot be read: {exc}.") from None
     filename = f"{message.device_id}.xml"
     try:
         with transaction.atomic():

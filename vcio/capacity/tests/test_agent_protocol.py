@@ -271,6 +271,9 @@ def test_an_inventory_the_importer_refuses_writes_no_asset_and_notes_the_error(
     contact = AgentContact.objects.get(client=acme)
     assert contact.last_error.startswith("The inventory was not imported")
     assert (contact.asset, contact.last_inventory_at) == (None, None)
+    reply(send(client, acme_key, PROLOG.replace(DEVICE_ID.encode(), b"-2026-12-03-11-53-33")))
+    contact.refresh_from_db()
+    assert contact.last_error  # the next run's PROLOG does not hide it
 
 
 def test_an_oversize_body_is_refused_with_413(client, acme_key, monkeypatch):
