@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("vcio.strategy.urls")),
     path("", include("vcio.availability.urls")),
     path("", include("vcio.reviews.urls")),
+    # Agents (FusionInventory / OCS) post inventories here with an ingest token in the URL.
+    path("", include("vcio.capacity.agent_urls")),
     path("portal/", include("vcio.reviews.portal.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -18,8 +18,6 @@ from vcio.assets.models import Asset, AssetKind, AssetStatus
 from vcio.capacity import agent
 from vcio.capacity.models import AgentContact, IngestToken
 
-pytestmark = pytest.mark.urls("vcio.capacity.tests.agent_urls")
-
 INVENTORY = (Path(__file__).parent / "data" / "agent-inventory.xml").read_bytes()
 DEVICE_ID = "fs01-2026-12-03-11-53-33"
 PROLOG = (

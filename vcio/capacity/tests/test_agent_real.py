@@ -14,14 +14,10 @@ import socket
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from vcio.assets.models import Asset
 from vcio.capacity import agent
 from vcio.capacity.hosts import short_name
 from vcio.capacity.models import AgentContact, IngestToken
-
-pytestmark = pytest.mark.urls("vcio.capacity.tests.agent_urls")
 
 AGENT = Path("/usr/bin/fusioninventory-agent")
 # Where the Debian agent keeps a state directory per server URL (fixed at build time).

@@ -38,6 +38,9 @@ PUBLIC_ROUTE_NAMES = frozenset(
         "admin:password_reset",
         "admin:view_on_site",
         "admin:jsi18n",
+        # Inventory agents authenticate by the ingest token in the URL (401 without a good one).
+        "capacity-agent",
+        "capacity-agent-no-slash",
     }
 )
 DENIED = {401, 403, 404, 405}
