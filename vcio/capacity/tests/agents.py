@@ -6,9 +6,11 @@ Both listen on free ports of 127.0.0.1 only and are killed at teardown. A
 missing binary FAILS the test with the command that installs it
 (``make deps-test``): a skipped test would hide that nothing was checked.
 
-Use them from any test module by importing the fixtures::
+Use them from any test module by naming the fixtures at its top level::
 
-    from vcio.capacity.tests.agents import node_exporter, prometheus  # noqa: F401
+    from vcio.capacity.tests import agents
+
+    node_exporter, prometheus = agents.node_exporter, agents.prometheus
 
     def test_something(node_exporter):          # "http://127.0.0.1:PORT/metrics"
         text = httpx.get(node_exporter).text
