@@ -308,7 +308,7 @@ class PromAPI:
     run to several kilobytes, more than some proxies take in a URL.
     """
 
-    def __init__(self, connector: PromConnector, timeout: float = TIMEOUT_S) -> None:
+    def __init__(self, connector: PromConnector, timeout: float | None = None) -> None:
         self.connector = connector
         self.base = connector.base_url.rstrip("/")
         headers = {"Accept": "application/json"}
@@ -317,8 +317,8 @@ class PromAPI:
             headers["Authorization"] = f"Bearer {connector.bearer_token}"
         elif connector.username:
             auth = httpx.BasicAuth(connector.username, connector.password)
-        self.timeout = timeout
-        self.http = httpx.Client(headers=headers, auth=auth, timeout=timeout)
+        self.timeout = timeout or TIMEOUT_S
+        self.http = httpx.Client(headers=headers, auth=auth, timeout=self.timeout)
 
     def close(self) -> None:
         self.http.close()
@@ -330,7 +330,7 @@ class PromAPI:
             answer = self.http.post(url, data=form)
         except httpx.TimeoutException:
             raise ConnectorError(
-                f"{self.base} did not answer within {self.timeout:.0f} s ({what})"
+                f"{self.base} did not answer within {self.timeout:g} s ({what})"
             ) from None
         except httpx.HTTPError as exc:
             raise ConnectorError(f"{self.base} could not be reached: {exc}") from None
