@@ -138,7 +138,6 @@ class Fetched:
     days: list[date] = field(default_factory=list)  # the complete UTC days read
     day_p95: dict[tuple[SeriesKey, date], float] = field(default_factory=dict)
     hosts: dict[str, tuple[str, str]] = field(default_factory=dict)  # instance: (name, serial)
-    skipped: list[str] = field(default_factory=list)
 
 
 def _series_key(metric: str, labels: dict[str, str]) -> tuple[SeriesKey, str]:
@@ -312,7 +311,16 @@ def store(
         host = name or instance_host(instance)
         assets[instance] = match_or_discover(connector.client_id, host, serial).pk
     result.asset_ids = set(assets.values())
-    by_key = {(assets[i], m, lab): (i, m, lab) for i, m, lab in fetched.hours}
+    by_key: dict[tuple[int, str, str], SeriesKey] = {}
+    for instance, metric, labels in sorted(fetched.hours):
+        key = (assets[instance], metric, labels)
+        if key in by_key:
+            # One machine scraped under two addresses: its first instance speaks for it.
+            result.skipped.append(
+                f"{instance} {metric}{{{labels}}}: same machine as {by_key[key][0]}"
+            )
+            continue
+        by_key[key] = (instance, metric, labels)
     series = _series_for(connector.client_id, set(by_key))
     rows: list[HourlyRollup] = []
     touched: list[Series] = []
