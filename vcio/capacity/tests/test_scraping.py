@@ -3,56 +3,22 @@
 from __future__ import annotations
 
 import http.server
-import os
 import socket
-import subprocess
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import httpx
 import pytest
 
 from vcio.assets.models import Asset
 from vcio.capacity import scraping
 from vcio.capacity.hosts import short_name
 from vcio.capacity.models import Sample, ScrapeTarget, Series
+from vcio.capacity.tests import agents
 
 pytestmark = pytest.mark.django_db
-NODE_EXPORTER = "/usr/bin/prometheus-node-exporter"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def node_exporter():
-    """Debian's node_exporter on a free 127.0.0.1 port; yields its /metrics URL."""
-    if not os.path.exists(NODE_EXPORTER):
-        pytest.fail(f"{NODE_EXPORTER} is missing: run `make deps-test` (prometheus-node-exporter)")
-    port = free_port()
-    process = subprocess.Popen(
-        [NODE_EXPORTER, f"--web.listen-address=127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/metrics"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(url, timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("node_exporter did not start within 10 s")
-        yield url
-    finally:
-        process.terminate()
-        process.wait(10)
+# Debian's real node_exporter on a free 127.0.0.1 port (its /metrics URL).
+node_exporter = agents.node_exporter
 
 
 class Canned(http.server.BaseHTTPRequestHandler):
@@ -124,7 +90,7 @@ def test_bad_targets_record_a_clear_error_and_write_nothing(acme, canned, monkey
         "html": f"{canned}/html",
         "missing": f"{canned}/missing",
         "slow": f"{canned}/slow",
-        "refused": f"http://127.0.0.1:{free_port()}/metrics",
+        "refused": f"http://127.0.0.1:{agents.free_port()}/metrics",
     }
     for name, url in urls.items():
         ScrapeTarget.objects.create(client=acme, name=name, url=url)
