@@ -164,6 +164,30 @@ def env_int(
     return number
 
 
+def env_float(
+    name: str,
+    default: float,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> float:
+    """Return ``name`` as a finite number within [minimum, maximum], or ``default``."""
+    raw = _read(name, environ)
+    if raw is None:
+        return default
+    allowed = _describe_range(minimum, maximum)
+    try:
+        number = float(raw.value.strip())
+    except ValueError:
+        raise ConfigError(f"{raw.describe()} is not a number (allowed: {allowed})") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ConfigError(f"{raw.describe()} is not a finite number (allowed: {allowed})")
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        raise ConfigError(f"{raw.describe()} is out of range (allowed: {allowed})")
+    return number
+
+
 def env_list(
     name: str, default: list[str], *, environ: Mapping[str, str] | None = None
 ) -> list[str]:

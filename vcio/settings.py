@@ -20,6 +20,7 @@ from vcio.conf import (
     env_bool,
     env_choice,
     env_email,
+    env_float,
     env_int,
     env_list,
     env_path,
@@ -321,6 +322,15 @@ VCIO_CHECK_RETENTION_DAYS = env_int("VCIO_CHECK_RETENTION_DAYS", 30, minimum=1, 
 VCIO_METRIC_RETENTION_DAYS = env_int("VCIO_METRIC_RETENTION_DAYS", 14, minimum=1, maximum=3650)
 # One pushed metrics batch (text or JSON) or agent inventory may be this many MB at most.
 VCIO_INGEST_MAX_MB = env_int("VCIO_INGEST_MAX_MB", 10, minimum=1, maximum=1000)
+# Capacity classes and forecasts (vcio.capacity.assess): a machine is idle when its CPU p95
+# and memory p95 over VCIO_CAPACITY_CLASS_DAYS are under the IDLE shares, saturated when
+# either is over its SATURATED share; a disk or memory is "full" at VCIO_CAPACITY_FULL_SHARE.
+VCIO_CAPACITY_IDLE_CPU = env_float("VCIO_CAPACITY_IDLE_CPU", 0.10, minimum=0, maximum=1)
+VCIO_CAPACITY_IDLE_MEM = env_float("VCIO_CAPACITY_IDLE_MEM", 0.30, minimum=0, maximum=1)
+VCIO_CAPACITY_SATURATED_CPU = env_float("VCIO_CAPACITY_SATURATED_CPU", 0.85, minimum=0, maximum=1)
+VCIO_CAPACITY_SATURATED_MEM = env_float("VCIO_CAPACITY_SATURATED_MEM", 0.90, minimum=0, maximum=1)
+VCIO_CAPACITY_FULL_SHARE = env_float("VCIO_CAPACITY_FULL_SHARE", 0.90, minimum=0.5, maximum=1)
+VCIO_CAPACITY_CLASS_DAYS = env_int("VCIO_CAPACITY_CLASS_DAYS", 30, minimum=7, maximum=90)
 # How many exporters one worker scrapes at once.
 VCIO_SCRAPE_CONCURRENCY = env_int("VCIO_SCRAPE_CONCURRENCY", 8, minimum=1, maximum=256)
 # "Check now" requests one user may have waiting for the worker at once.

@@ -14,6 +14,7 @@ from vcio.conf import (
     env_bool,
     env_choice,
     env_email,
+    env_float,
     env_int,
     env_list,
     env_path,
@@ -308,3 +309,11 @@ def test_os_environ_is_not_modified() -> None:
     before = dict(os.environ)
     env_str("VCIO_SURELY_UNSET_FOR_TESTS", environ=None)
     assert dict(os.environ) == before
+
+
+def test_floats_are_read_within_their_range() -> None:
+    assert env_float("X", 0.1, environ={}) == 0.1
+    assert env_float("X", 0.1, minimum=0, maximum=1, environ={"X": " 0.25 "}) == 0.25
+    for bad, words in (("high", "not a number"), ("nan", "not a finite"), ("1.5", "out of range")):
+        with pytest.raises(ConfigError, match=words):
+            env_float("X", 0.1, minimum=0, maximum=1, environ={"X": bad})
