@@ -23,10 +23,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from vcio.capacity.exposition import HostReport, Reading
-from vcio.capacity.hosts import match_or_discover
+from vcio.capacity.hosts import AssetIndex
 from vcio.capacity.models import Sample, Series
 
 SeriesKey = tuple[int, str, str]  # (asset id, metric, labels)
+UPDATED = ("state", "last_value", "last_at", "rolled_until")
 # Samples further ahead than this are a wrong clock, not a measurement.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
@@ -61,18 +62,28 @@ class Point:
     value: float
 
 
-def time_problem(at: datetime, now: datetime | None = None) -> str | None:
-    """Why a sample taken at ``at`` cannot be stored, or None when it can."""
+def time_bounds(now: datetime) -> tuple[datetime, datetime]:
+    """The oldest and newest instants a sample may carry when received at ``now``."""
+    return now - timedelta(days=settings.VCIO_METRIC_RETENTION_DAYS), now + FUTURE_TOLERANCE
+
+
+def time_problem(
+    at: datetime, now: datetime | None = None, bounds: tuple[datetime, datetime] | None = None
+) -> str | None:
+    """Why a sample taken at ``at`` cannot be stored, or None when it can.
+
+    ``bounds`` (from :func:`time_bounds`) saves recomputing them per sample of a batch.
+    """
     now = now or timezone.now()
-    if at > now + FUTURE_TOLERANCE:
+    oldest, newest = bounds or time_bounds(now)
+    if oldest <= at <= newest:
+        return None
+    if at > newest:
         return f"{at.isoformat()} is in the future (the server's time is {now.isoformat()})"
-    oldest = now - timedelta(days=settings.VCIO_METRIC_RETENTION_DAYS)
-    if at < oldest:
-        return (
-            f"{at.isoformat()} is older than the {settings.VCIO_METRIC_RETENTION_DAYS}-day "
-            "retention of raw samples (VCIO_METRIC_RETENTION_DAYS)"
-        )
-    return None
+    return (
+        f"{at.isoformat()} is older than the {settings.VCIO_METRIC_RETENTION_DAYS}-day "
+        "retention of raw samples (VCIO_METRIC_RETENTION_DAYS)"
+    )
 
 
 def store_reports(client_id: int, reports: Iterable[HostReport], asset_id: int | None = None):
@@ -81,8 +92,9 @@ def store_reports(client_id: int, reports: Iterable[HostReport], asset_id: int |
     result = IngestResult()
     with transaction.atomic():
         rows: list[tuple[int, datetime, Reading]] = []
+        index = AssetIndex(client_id) if asset_id is None else None
         for report in reports:
-            asset = asset_id or match_or_discover(client_id, report.hostname, report.serial).pk
+            asset = asset_id or index.find_or_discover(report.hostname, report.serial)
             result.asset_ids.add(asset)
             result.skipped += report.skipped
             rows += [(asset, report.at, reading) for reading in report.readings]
@@ -96,10 +108,11 @@ def store_points(client_id: int, points: Iterable[Point]) -> IngestResult:
     with transaction.atomic():
         assets: dict[tuple[str, str], int] = {}
         rows: list[tuple[int, datetime, Reading]] = []
+        index = AssetIndex(client_id)
         for p in points:
             host = (p.host, p.serial)
             if host not in assets:
-                assets[host] = match_or_discover(client_id, p.host, p.serial).pk
+                assets[host] = index.find_or_discover(p.host, p.serial)
             rows.append((assets[host], p.at, Reading(p.metric, p.labels, value=p.value)))
         result.asset_ids.update(assets.values())
         _write(client_id, rows, result)
@@ -125,9 +138,25 @@ def _write(client_id: int, rows: list[tuple[int, datetime, Reading]], result: In
             s.rolled_until = at.replace(minute=0, second=0, microsecond=0)
         touched[s.pk] = s
     result.samples += insert_samples([(sid, at, v) for (sid, at), v in samples.items()])
-    Series.objects.bulk_update(
-        touched.values(), ["state", "last_value", "last_at", "rolled_until"], batch_size=500
-    )
+    update_series(touched.values())
+
+
+def update_series(series: Iterable[Series]) -> None:
+    """Write back each series' state, last value and rollup watermark in one ``executemany``.
+
+    ``bulk_update`` builds a CASE per field and row: for a batch touching 500
+    series it took longer than inserting their 10,000 samples.
+    """
+    fields = [Series._meta.get_field(name) for name in UPDATED]
+    rows = [
+        [f.get_db_prep_save(getattr(s, f.attname), connection) for f in fields] + [s.pk]
+        for s in series
+    ]
+    if not rows:
+        return
+    columns = ", ".join(f"{f.column} = %s" for f in fields)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {Series._meta.db_table} SET {columns} WHERE id = %s", rows)
 
 
 def _rate(series: Series, at: datetime, counter: tuple[float, float]) -> float | None:

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from vcio.capacity.ingest import Point, time_problem
+from vcio.capacity.ingest import Point, time_bounds, time_problem
 from vcio.capacity.metrics import CATALOGUE, check_value, labels_text
 
 MAX_PROBLEMS = 20
@@ -47,11 +47,12 @@ def parse_batch(body: bytes, now: datetime | None = None) -> list[Point]:
     if not isinstance(hosts, list):
         raise PushError(['"hosts" must be a list of host objects'])
     now = now or timezone.now()
+    bounds = time_bounds(now)
     points: list[Point] = []
     problems: list[str] = []
     for i, host in enumerate(hosts):
         place = f"{prefix}[{i}]" if prefix else ""
-        points += _host_points(host, place, now, problems)
+        points += _host_points(host, place, now, bounds, problems)
         if len(problems) >= MAX_PROBLEMS:
             break
     if problems:
@@ -64,7 +65,7 @@ def _refuse_constant(name: str) -> float:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
-def _host_points(host: Any, place: str, now: datetime, problems: list[str]) -> list[Point]:
+def _host_points(host: Any, place: str, now: datetime, bounds, problems: list[str]) -> list[Point]:
     dot = f"{place}." if place else ""
     if not isinstance(host, dict):
         problems.append(f"{place or 'the batch'} must be an object with host and samples")
@@ -79,13 +80,15 @@ def _host_points(host: Any, place: str, now: datetime, problems: list[str]) -> l
         return []
     points = []
     for j, sample in enumerate(samples):
-        point = _point(sample, f"{dot}samples[{j}]", name.strip(), str(serial), now, problems)
+        point = _point(
+            sample, f"{dot}samples[{j}]", name.strip(), str(serial), now, bounds, problems
+        )
         if point is not None:
             points.append(point)
     return points
 
 
-def _point(sample: Any, place: str, host: str, serial: str, now: datetime, problems: list[str]):
+def _point(sample: Any, place: str, host: str, serial: str, now: datetime, bounds, problems):
     if not isinstance(sample, dict):
         problems.append(f"{place} must be an object with metric, at and value")
         return None
@@ -103,7 +106,7 @@ def _point(sample: Any, place: str, host: str, serial: str, now: datetime, probl
         problems.append(f"{place}.value: {reason}")
         return None
     labels = _labels(sample.get("labels") or {}, metric, place, problems)
-    at = _instant(sample.get("at"), f"{place}.at", now, problems)
+    at = _instant(sample.get("at"), f"{place}.at", now, bounds, problems)
     if labels is None or at is None:
         return None
     return Point(host, serial, metric, labels, at, float(value))
@@ -122,7 +125,7 @@ def _labels(labels: Any, metric: str, place: str, problems: list[str]) -> str | 
     return labels_text(wanted, value)
 
 
-def _instant(raw: Any, place: str, now: datetime, problems: list[str]) -> datetime | None:
+def _instant(raw: Any, place: str, now: datetime, bounds, problems: list[str]) -> datetime | None:
     if raw is None:
         return now
     try:
@@ -138,7 +141,7 @@ def _instant(raw: Any, place: str, now: datetime, problems: list[str]) -> dateti
     except (ValueError, OverflowError, OSError):
         problems.append(f"{place}: {raw!r} is not a time (ISO 8601 or seconds since 1970)")
         return None
-    reason = time_problem(at, now)
+    reason = time_problem(at, now, bounds)
     if reason:
         problems.append(f"{place}: {reason}")
         return None
