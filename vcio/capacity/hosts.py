@@ -8,6 +8,7 @@ confirms (sets a status) or merges into the asset it really is.
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils import timezone
 
 from vcio.assets.models import Asset, AssetKind, AssetStatus
@@ -118,3 +119,61 @@ def _discover(client_id: int, hostname: str, serial: str, kind: str) -> Asset:
         first_seen=now,
         last_seen=now,
     )
+
+
+def confirm(asset: Asset) -> None:
+    """A person says a discovered machine is real and in use."""
+    if asset.status == AssetStatus.DISCOVERED:
+        asset.status = AssetStatus.IN_USE
+        asset.save(update_fields=["status", "updated_at"])
+
+
+def merge(discovered: Asset, into: Asset) -> None:
+    """Fold a discovered asset into the asset it really is, then delete it.
+
+    Everything that points at the discovered asset (metric series, scrape
+    targets, agent contacts, business services, guests, whatever apps add
+    later) is moved to ``into``, found through Django's relations so no app
+    has to be named here. A series both assets have (same metric and
+    labels) keeps ``into``'s; the discovered one's samples and rollups join
+    it where ``into`` has none for the same instant.
+    """
+    if discovered.client_id != into.client_id:
+        raise ValueError("Both assets must belong to the same client.")
+    if discovered.pk == into.pk:
+        raise ValueError("An asset cannot be merged into itself.")
+    if discovered.status != AssetStatus.DISCOVERED:
+        raise ValueError(f"{discovered.name} is not a discovered asset.")
+    with transaction.atomic():
+        _merge_series(discovered, into)
+        for relation in Asset._meta.get_fields(include_hidden=True):
+            if not (relation.auto_created and not relation.concrete):
+                continue
+            if relation.many_to_many:
+                for owner in getattr(discovered, relation.get_accessor_name()).all():
+                    getattr(owner, relation.field.name).add(into)
+            elif relation.one_to_many or relation.one_to_one:
+                relation.related_model._base_manager.filter(
+                    **{relation.field.name: discovered}
+                ).update(**{relation.field.name: into})
+        if not into.serial and discovered.serial:
+            into.serial = discovered.serial
+        into.last_seen = max(filter(None, [into.last_seen, discovered.last_seen]), default=None)
+        into.save(update_fields=["serial", "last_seen", "updated_at"])
+        discovered.delete()
+
+
+def _merge_series(discovered: Asset, into: Asset) -> None:
+    from vcio.capacity.models import DailyRollup, HourlyRollup, Sample, Series
+
+    kept = {(s.metric, s.labels): s for s in Series.objects.filter(asset=into)}
+    for series in Series.objects.filter(asset=discovered):
+        target = kept.get((series.metric, series.labels))
+        if target is None:
+            continue  # moved whole with the other relations
+        for model, field in ((Sample, "at"), (HourlyRollup, "hour"), (DailyRollup, "day")):
+            taken = model.objects.filter(series=target).values_list(field, flat=True)
+            model.objects.filter(series=series).exclude(**{f"{field}__in": taken}).update(
+                series=target
+            )
+        series.delete()
