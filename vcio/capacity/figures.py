@@ -64,9 +64,22 @@ def capacity_as_of(
     return found
 
 
+def reporting(machines: list[MachineCapacity]) -> list[MachineCapacity]:
+    """The machines with a daily rollup in the 90 days to the day they are assessed as of.
+
+    A series created later, or silent since, has no data in that window: its
+    machine is not (yet, or any more) reporting.
+    """
+    return [
+        m
+        for m in machines
+        if any(r.usage.get(90) for r in (m.cpu, m.mem, *m.disks) if r is not None)
+    ]
+
+
 def servers(machines: list[MachineCapacity]) -> list[MachineCapacity]:
     """The servers and virtual machines among reporting machines."""
-    return [m for m in machines if m.kind in SERVER_KINDS]
+    return [m for m in reporting(machines) if m.kind in SERVER_KINDS]
 
 
 def machine_url(slug: str, asset_id: int) -> str:
