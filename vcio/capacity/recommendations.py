@@ -115,6 +115,11 @@ def gb_step(needed_bytes: float) -> int:
     return max(math.ceil(needed_bytes / GIB / MEMORY_STEP_GB - 1e-9), 1) * MEMORY_STEP_GB
 
 
+def growth(fc) -> float:
+    """A forecast's slope (share per day), 0 when none was fitted (too few days, already full)."""
+    return 0.0 if math.isnan(fc.slope) else max(fc.slope, 0.0)
+
+
 def _pct(share: float | None) -> float | None:
     return None if share is None or math.isnan(share) else round(100 * share, 1)
 
@@ -184,15 +189,21 @@ def _disk_draft(client: dict, machine: MachineCapacity, disk: Resource) -> Recom
     evidence = _forecast_evidence(machine, disk, url)
     name = f"{machine.name} {disk.label.removeprefix('Disk ')}".strip()
     title = f"{name} {_full_in(disk)}"
-    why = (
-        f"{disk.label} of {machine.name} is {_pct(fc.level)} % full today and grows by "
-        f"{100 * max(fc.slope, 0):.2f} points a day; at that pace it reaches "
-        f"{_pct(fc.threshold):.0f} % on {fc.crossing:%d %B %Y}"
-    )
-    why += "." if fc.days_left == 0 else f" (between {_range(disk)} days from now, 80 % likely)."
+    if fc.days_left == 0:
+        why = (
+            f"{disk.label} of {machine.name} is {_pct(fc.level)} % full: over "
+            f"{_pct(fc.threshold):.0f} % since {fc.crossing:%d %B %Y}."
+        )
+    else:
+        why = (
+            f"{disk.label} of {machine.name} is {_pct(fc.level)} % full today and grows by "
+            f"{100 * growth(fc):.2f} points a day; at that pace it reaches "
+            f"{_pct(fc.threshold):.0f} % on {fc.crossing:%d %B %Y} (between {_range(disk)} "
+            "days from now, 80 % likely)."
+        )
     cost = Decimal("0")
     if disk.size_bytes:
-        tb = tb_step(bytes_needed(disk.size_bytes, fc.level, fc.slope))
+        tb = tb_step(bytes_needed(disk.size_bytes, fc.level, growth(fc)))
         per_tb = price("VCIO_CAPACITY_DISK_PRICE_PER_TB", DISK_PRICE_PER_TB, client["currency"])
         title += f": add {_tb_text(tb)}"
         evidence.update(add_tb=str(tb), price_per_tb=str(per_tb) if per_tb is not None else None)
@@ -246,15 +257,24 @@ def _memory_draft(client: dict, machine: MachineCapacity) -> RecommendationDraft
     url = machine_url(client["slug"], machine.asset_id)
     evidence = _forecast_evidence(machine, mem, url)
     title = f"{machine.name} memory {_full_in(mem)}"
-    why = (
-        f"{machine.name} uses {_pct(fc.level)} % of its memory at its peaks and the peaks grow "
-        f"by {100 * max(fc.slope, 0):.2f} points a day: they reach {_pct(fc.threshold):.0f} % "
-        f"on {fc.crossing:%d %B %Y}. Past that the machine swaps to disk and slows down, or "
-        "applications are stopped for lack of memory."
+    if fc.days_left == 0:
+        why = (
+            f"{machine.name} uses {_pct(fc.level)} % of its memory at its peaks, over "
+            f"{_pct(fc.threshold):.0f} % since {fc.crossing:%d %B %Y}."
+        )
+    else:
+        why = (
+            f"{machine.name} uses {_pct(fc.level)} % of its memory at its peaks and the peaks "
+            f"grow by {100 * growth(fc):.2f} points a day: they reach "
+            f"{_pct(fc.threshold):.0f} % on {fc.crossing:%d %B %Y}."
+        )
+    why += (
+        " Past that the machine swaps to disk and slows down, or applications are stopped "
+        "for lack of memory."
     )
     cost = Decimal("0")
     if mem.size_bytes:
-        gb = gb_step(bytes_needed(mem.size_bytes, fc.level, fc.slope))
+        gb = gb_step(bytes_needed(mem.size_bytes, fc.level, growth(fc)))
         per_gb = price("VCIO_CAPACITY_MEMORY_PRICE_PER_GB", MEMORY_PRICE_PER_GB, client["currency"])
         title += f": add {gb} GB"
         evidence.update(add_gb=gb, price_per_gb=str(per_gb) if per_gb is not None else None)

@@ -66,6 +66,18 @@ def test_a_noisy_disk_shows_the_range_of_its_forecast(acme):
     assert ev["crossing_early"] <= ev["crossing"] <= (ev["crossing_late"] or "9999")
 
 
+def test_a_new_disk_already_full_is_critical(acme):
+    asset = AssetFactory(client=acme, name="FS03", kind=AssetKind.SERVER)
+    rollups(asset, "fs", "mountpoint=D:", days=3, p95=0.95)
+    rollups(asset, "fs_size", "mountpoint=D:", days=3, p95=TB)
+    (draft,) = rec.disk_full([acme.pk], AS_OF)
+    # Three days: no trend yet, so the year ahead is today's 95 %: 0.95 / 0.7 - 1 = 0.357 TB.
+    assert draft.title == "FS03 D: full already: add 0.5 TB, ~$100"
+    assert draft.risk == "critical" and "nan" not in draft.why
+    assert draft.why.startswith("Disk D: of FS03 is 95.0 % full: over 90 % since 28 November 2026.")
+    assert draft.evidence["slope_pct_per_day"] is None
+
+
 def test_the_space_to_add_by_hand():
     # 1 TB at 80 % growing 0.05 point a day: (0.8 + 0.1825) / 0.7 - 1 = 0.4036 TB → 0.5 TB.
     assert rec.tb_step(rec.bytes_needed(TB, 0.8, 0.0005)) == Decimal("0.5")
