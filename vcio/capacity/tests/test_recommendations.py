@@ -187,3 +187,24 @@ def test_generators_run_a_fixed_number_of_queries(acme, globex, generator, monke
         drafts = generator.generate([acme.pk, globex.pk])
     assert {d.client_id for d in drafts} == {acme.pk, globex.pk}
     assert len(two) == len(one)
+
+
+def test_the_drafts_are_stored_once_by_the_recommendation_sync(acme, monkeypatch):
+    from vcio.strategy.models import Recommendation
+    from vcio.strategy.recommend import sync_recommendations
+
+    monkeypatch.setattr(figures, "client_today", lambda _tz: AS_OF)
+    machine(acme, "FS01", disks=[("D:", linear(0.852, 0.001), 4 * TB)])
+    machine(acme, "IDLE1", cpu=0.03, mem=0.2)
+    machine(acme, "IDLE2", cpu=0.03, mem=0.2)
+    saturated_sql(acme)
+    sync_recommendations([acme.pk])
+    sync_recommendations([acme.pk])
+    stored = Recommendation.objects.filter(client=acme, source_app="capacity")
+    assert sorted(r.key.rsplit(".", 1)[0] for r in stored) == [
+        "capacity",  # capacity.consolidate
+        "capacity.disk_full",
+        "capacity.saturated",
+    ]
+    saving = stored.get(key="capacity.consolidate")
+    assert saving.recurring_cost_per_year == Decimal("-1500")
