@@ -331,6 +331,15 @@ VCIO_CAPACITY_SATURATED_CPU = env_float("VCIO_CAPACITY_SATURATED_CPU", 0.85, min
 VCIO_CAPACITY_SATURATED_MEM = env_float("VCIO_CAPACITY_SATURATED_MEM", 0.90, minimum=0, maximum=1)
 VCIO_CAPACITY_FULL_SHARE = env_float("VCIO_CAPACITY_FULL_SHARE", 0.90, minimum=0.5, maximum=1)
 VCIO_CAPACITY_CLASS_DAYS = env_int("VCIO_CAPACITY_CLASS_DAYS", 30, minimum=7, maximum=90)
+# The practice's price list for capacity recommendations, in USD (converted with the
+# lifecycle policies' currency factors): a TB of disk, a GB of memory, a server's yearly
+# running cost (what consolidating one saves), an upgrade when no lifecycle policy prices it.
+VCIO_CAPACITY_DISK_PRICE_PER_TB = env_int("VCIO_CAPACITY_DISK_PRICE_PER_TB", 200, minimum=0)
+VCIO_CAPACITY_MEMORY_PRICE_PER_GB = env_int("VCIO_CAPACITY_MEMORY_PRICE_PER_GB", 10, minimum=0)
+VCIO_CAPACITY_SERVER_RUN_COST_PER_YEAR = env_int(
+    "VCIO_CAPACITY_SERVER_RUN_COST_PER_YEAR", 1500, minimum=0
+)
+VCIO_CAPACITY_UPGRADE_COST = env_int("VCIO_CAPACITY_UPGRADE_COST", 3000, minimum=0)
 # How many exporters one worker scrapes at once.
 VCIO_SCRAPE_CONCURRENCY = env_int("VCIO_SCRAPE_CONCURRENCY", 8, minimum=1, maximum=256)
 # "Check now" requests one user may have waiting for the worker at once.
