@@ -28,6 +28,7 @@ from vcio.core.registry import DemoLoader, demo_loaders
 
 DAYS = 90
 TB = 1e12
+GIB = 2**30
 # role (the part of the asset's name after the client prefix) → its story.
 FILLING, SATURATED, IDLE = "filling", "saturated", "idle"
 STORIES = {"FS01": FILLING, "SQL01": SATURATED, "PRINT01": IDLE, "WSUS01": IDLE}
@@ -71,7 +72,8 @@ def _mem(level: float) -> Callable[[str, int, datetime, random.Random], float]:
 
 def _disk(start: float, per_day: float) -> Callable[[str, int, datetime, random.Random], float]:
     def value(story: str, hour_no: int, when: datetime, rng: random.Random) -> float:
-        return min(0.995, start + per_day * hour_no / 24 + rng.uniform(0, 0.002))
+        # Files come and go during the day: a few tenths of a point of noise on the trend.
+        return min(0.995, start + per_day * hour_no / 24 + rng.uniform(-0.004, 0.004))
 
     return value
 
@@ -84,6 +86,7 @@ def _series_specs(machine: Asset, rng: random.Random) -> list[tuple[str, str, Ca
     specs = [
         ("cpu", "", _cpu(rng.uniform(0.15, 0.45)), 0.0),
         ("mem", "", _mem(rng.uniform(0.35, 0.7)), 0.0),
+        ("mem_size", "", None, (64 if story == SATURATED else rng.choice([16, 32])) * GIB),
         ("fs", system, _disk(rng.uniform(0.35, 0.6), 0.0004), rng.choice([0.25, 0.5]) * TB),
     ]
     if story == FILLING:
@@ -149,6 +152,9 @@ def load_client(client: Client, now: datetime) -> str:
     for machine in machines:
         story = STORIES.get(machine.name.rsplit("-", 1)[-1], "")
         for metric, labels, fn, size in _series_specs(machine, rng):
+            if fn is None:  # a size alone (memory): constant, daily rollups only
+                daily += _size_rollups(_series(client, machine, metric, labels, end), size, start)
+                continue
             series = _series(client, machine, metric, labels, end)
             h, d = _rollups(series, fn, story, start, rng, size)
             hourly += h

@@ -351,11 +351,12 @@ FUNDED_BY: dict[str, tuple[str, int | None]] = {
 
 # How many recommendations to promote per client, and the goal (index) each category serves.
 PROMOTE: dict[str, tuple[int, dict[str, int]]] = {
-    "acme": (3, {"security": 1, "lifecycle": 0, "cost": 3}),
-    "globex": (2, {"security": 0, "lifecycle": 2, "cost": 0}),
-    "initech": (2, {"security": 0, "lifecycle": 2, "cost": 1}),
+    "acme": (3, {"security": 1, "capacity": 0, "lifecycle": 0, "cost": 3}),
+    "globex": (2, {"security": 0, "capacity": 1, "lifecycle": 2, "cost": 0}),
+    "initech": (2, {"security": 0, "capacity": 1, "lifecycle": 2, "cost": 1}),
 }
-CATEGORY_ORDER = ["security", "lifecycle", "cost"]
+# A full disk or a saturated server stops the business sooner than an old laptop does.
+CATEGORY_ORDER = ["security", "capacity", "lifecycle", "cost"]
 # Demo users: who promotes recommendations (the consultant) and who approves (the executive).
 PEOPLE = {"acme": ("bob", "carol"), "globex": ("alice", "dave"), "initech": ("bob", "gwen")}
 USERNAMES = sorted({name for pair in PEOPLE.values() for name in pair})
