@@ -182,7 +182,12 @@ def _disk_changes(before: dict, row: dict) -> list[Change]:
     return found
 
 
-def _forecast_changes(before: dict, row: dict) -> list[Change]:
+def _forecast_changes(before: dict, row: dict, end: datetime.date | None = None) -> list[Change]:
+    """Forecasts new, moved by MOVED_DAYS or more, or gone; ``end`` is the review's last day.
+
+    A resource full at both reviews (both dates on or before ``end``) has not
+    "moved": its crossing date is simply the day it was last seen full.
+    """
     found = []
     then_all = before.get("forecasts", {})
     for label, now in row["forecasts"].items():
@@ -196,7 +201,10 @@ def _forecast_changes(before: dict, row: dict) -> list[Change]:
                 )
             )
             continue
-        moved = (datetime.date.fromisoformat(now) - datetime.date.fromisoformat(then)).days
+        now_day, then_day = datetime.date.fromisoformat(now), datetime.date.fromisoformat(then)
+        if end is not None and now_day <= end and then_day <= end:
+            continue
+        moved = (now_day - then_day).days
         if abs(moved) >= MOVED_DAYS:
             earlier = moved < 0
             found.append(
@@ -246,7 +254,7 @@ def changes(
             found += _forecast_changes({}, row)
             continue
         found += _class_changes(then, row) + _disk_changes(then, row)
-        found += _forecast_changes(then, row)
+        found += _forecast_changes(then, row, period.end)
     return found
 
 

@@ -173,3 +173,27 @@ def test_health_of_servers_with_headroom(acme):
     machine(acme, "APP02")
     (sub,) = review.health([acme.pk], AS_OF).values()
     assert sub.explanation.startswith("All 2 servers have headroom")
+
+
+def test_a_resource_full_at_both_reviews_has_not_moved():
+    import datetime as dt
+
+    from vcio.capacity.review import changes
+    from vcio.core.registry import ReviewPeriod
+
+    def snapshot(full_on: str) -> dict:
+        return {
+            "machines": [
+                {"id": 1, "name": "SQL01", "class": "saturated", "class_label": "Saturated",
+                 "disks": {}, "forecasts": {"Memory": full_on}}
+            ]
+        }  # fmt: skip
+
+    period = ReviewPeriod(
+        1, "monthly", dt.date(2026, 10, 1), dt.date(2026, 10, 31), dt.date(2026, 10, 31)
+    )
+    found = changes(snapshot("2026-09-07"), snapshot("2026-10-12"), period)
+    assert not [c for c in found if c.kind == "capacity.forecast_moved"]
+    # A forecast still ahead that moves is news.
+    found = changes(snapshot("2026-12-20"), snapshot("2026-11-20"), period)
+    assert [c.direction for c in found if c.kind == "capacity.forecast_moved"] == ["worse"]

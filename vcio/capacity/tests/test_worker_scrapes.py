@@ -31,7 +31,8 @@ def test_the_worker_scrapes_targets_every_interval_until_sigterm(
         target.refresh_from_db()
         assert target.last_error == "" and target.asset_id is not None
         assert Asset.objects.filter(pk=target.asset_id, client=acme).exists()
-        # Due again 2 s later (forms ask for 15 s at least): the second scrape gives the CPU share (a rate of two readings).
+        # Due again 2 s later (forms ask for 15 s at least): the second scrape gives the
+        # CPU share, a rate between two readings.
         wait_for(
             lambda: Sample.objects.filter(series__metric="cpu").exists(), 60, "a second scrape"
         )
