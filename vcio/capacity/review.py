@@ -101,7 +101,7 @@ def _machine_row(machine: MachineCapacity, days: int) -> dict[str, Any]:
         "cpu_text": _pct_text(_p95(machine.cpu, days)),
         "mem_text": _pct_text(_p95(machine.mem, days)),
         "disks": disks,
-        "fullest_disk_text": f"{fullest[0]}: {_pct_text(fullest[1])}" if fullest else "–",
+        "fullest_disk_text": f"{fullest[0]} at {_pct_text(fullest[1])}" if fullest else "–",
         "soonest": _soonest(machine),
         "forecasts": _forecasts(machine),
     }
