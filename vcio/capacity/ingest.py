@@ -17,6 +17,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -127,16 +128,16 @@ def _write(client_id: int, rows: list[tuple[int, datetime, Reading]], result: In
         s = series[(asset, reading.metric, reading.labels)]
         value = reading.value if reading.counter is None else _rate(s, at, reading.counter)
         if reading.counter is not None:
-            touched[s.pk] = s
+            touched[s.id] = s
         if value is None:
             continue
-        samples[(s.pk, at)] = value
+        samples[(s.id, at)] = value
         if s.last_at is None or at >= s.last_at:
             s.last_at, s.last_value = at, value
         if s.rolled_until is not None and at < s.rolled_until:
             # A late sample for hours already rolled up: have the rollup job redo them.
             s.rolled_until = at.replace(minute=0, second=0, microsecond=0)
-        touched[s.pk] = s
+        touched[s.id] = s
     result.samples += insert_samples([(sid, at, v) for (sid, at), v in samples.items()])
     update_series(touched.values())
 
@@ -215,7 +216,16 @@ def insert_samples(rows: list[tuple[int, datetime, float]]) -> int:
         f"INSERT INTO {table} (series_id, at, value) VALUES (%s, %s, %s) "
         "ON CONFLICT (series_id, at) DO NOTHING"
     )
+    # A batch holds few distinct instants (one per scrape), each shared by many series:
+    # adapting each once halves the Python work per sample.
+    adapted: dict[datetime, Any] = {}
+    params = []
+    for sid, at, value in rows:
+        when = adapted.get(at)
+        if when is None:
+            when = adapted[at] = adapt(at)
+        params.append((sid, when, value))
     with connection.cursor() as cursor:
         # Both drivers sum executemany's row counts; a skipped conflict counts 0.
-        cursor.executemany(sql, [(sid, adapt(at), value) for sid, at, value in rows])
+        cursor.executemany(sql, params)
         return max(cursor.rowcount, 0)

@@ -114,7 +114,9 @@ def _point(sample: Any, place: str, host: str, serial: str, now: datetime, bound
 
 def _labels(labels: Any, metric: str, place: str, problems: list[str]) -> str | None:
     wanted = CATALOGUE[metric].label_name
-    if not isinstance(labels, dict) or set(labels) - {wanted}:
+    if not labels and not wanted:
+        return ""
+    if not isinstance(labels, dict) or any(name != wanted for name in labels):
         allowed = f'only "{wanted}"' if wanted else "none"
         problems.append(f"{place}.labels: {metric} takes {allowed}, not {labels!r}")
         return None
