@@ -16,7 +16,9 @@ from vcio.core import charts
 
 MEAN, HIGH, FORECAST, BAND = "#0072b2", "#009e73", "#cc79a7", "#e3b8d2"
 AHEAD_DAYS = 90  # how far ahead a forecast is drawn (the table gives the crossing itself)
-AHEAD_STEP = 3  # one point every few days is enough for a straight line and a smooth band
+# Daily, like the history: the x labels then fall evenly in time, and past MAX_MARKERS points
+# the lines carry no dot per value.
+AHEAD_STEP = 1
 
 
 def percent(value: float) -> str:

@@ -37,8 +37,11 @@ class MachineFilter(forms.Form):
     )
     sort = forms.ChoiceField(choices=SORTS, required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs) -> None:
+        if data is not None and not data.get("window"):
+            data = data.copy()  # the select shows the window used, not its first choice
+            data["window"] = str(DEFAULT_WINDOW)
+        super().__init__(data, *args, **kwargs)
         # "class" is a Python keyword: the field is added here under its URL name.
         self.fields["class"] = forms.ChoiceField(
             choices=[("", "Any class"), *EFFICIENCY_LABELS.items()],
