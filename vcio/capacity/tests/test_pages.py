@@ -228,3 +228,9 @@ def test_a_token_is_revoked_audited(login, bob, acme):
 def test_a_blank_token_name_is_a_400(login, bob, acme):
     r = login(bob).post(url("token_issue", acme), {"name": "  "})
     assert r.status_code == 400 and "Name" in r.content.decode()
+
+
+def test_the_asset_page_links_to_its_capacity(login, bob, acme):
+    asset = AssetFactory(client=acme, name="DB01")
+    page = login(bob).get(reverse("assets:asset_detail", kwargs={"client": "acme", "pk": asset.pk}))
+    assert url("machine", acme, pk=asset.pk) in page.content.decode()
