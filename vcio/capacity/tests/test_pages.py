@@ -234,3 +234,19 @@ def test_the_asset_page_links_to_its_capacity(login, bob, acme):
     asset = AssetFactory(client=acme, name="DB01")
     page = login(bob).get(reverse("assets:asset_detail", kwargs={"client": "acme", "pk": asset.pk}))
     assert url("machine", acme, pk=asset.pk) in page.content.decode()
+
+
+def test_sync_now_makes_a_connector_due(login, bob, acme):
+    connector = PromConnector.objects.create(client=acme, name="Prom", base_url="http://p:9090")
+    r = login(bob).post(url("connector_sync", acme, pk=connector.pk), follow=True)
+    assert "“Prom”: due now" in r.content.decode()
+    connector.refresh_from_db()
+    assert connector.next_run_at is not None
+
+
+def test_test_now_on_a_connector_shows_why_it_failed(login, bob, acme):
+    connector = PromConnector.objects.create(
+        client=acme, name="Prom", base_url="http://no-such-host.invalid:9090"
+    )
+    r = login(bob).post(url("connector_test", acme, pk=connector.pk), follow=True)
+    assert "“Prom”:" in r.content.decode() and "does not resolve" in r.content.decode()

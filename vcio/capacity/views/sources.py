@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views import generic
 
 from vcio.capacity import connectors, scraping
@@ -153,6 +154,21 @@ class ConnectorTest(_TestNow):
             return False, str(exc)
 
 
+class ConnectorSync(_TestNow):
+    """Make the connector due now: the worker's next pass (every 5 minutes) reads it.
+
+    A sync may read a month of rollups in ~20 requests: too long for a page to wait on.
+    """
+
+    model = PromConnector
+
+    def run(self, connector: PromConnector) -> tuple[bool, str]:
+        if not connector.enabled:
+            return False, "paused: enable it to have it read."
+        PromConnector.objects.filter(pk=connector.pk).update(next_run_at=timezone.now())
+        return True, "due now: the worker reads it within five minutes."
+
+
 S = f"{CLIENT}capacity/sources/"
 urlpatterns = [
     path(S, SourcesPage.as_view(), name="sources"),
@@ -164,4 +180,5 @@ urlpatterns = [
     path(f"{S}connectors/<int:pk>/edit/", ConnectorUpdate.as_view(), name="connector_update"),
     path(f"{S}connectors/<int:pk>/delete/", ConnectorDelete.as_view(), name="connector_delete"),
     path(f"{S}connectors/<int:pk>/test/", ConnectorTest.as_view(), name="connector_test"),
+    path(f"{S}connectors/<int:pk>/sync/", ConnectorSync.as_view(), name="connector_sync"),
 ]
