@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("vcio.assets.urls")),
     path("", include("vcio.strategy.urls")),
     path("", include("vcio.availability.urls")),
+    path("", include("vcio.capacity.urls")),
     path("", include("vcio.reviews.urls")),
     # Agents (FusionInventory / OCS) post inventories here with an ingest token in the URL.
     path("", include("vcio.capacity.agent_urls")),

@@ -1,0 +1,11 @@
+"""The capacity app's section of the client pages, beside Availability."""
+
+from __future__ import annotations
+
+from vcio.core.registry import ClientTab, client_tabs
+
+TAB = ClientTab("capacity", "Capacity", "capacity:overview", order=46)
+
+
+def register() -> None:
+    client_tabs.register(TAB)
