@@ -25,6 +25,7 @@ from vcio.assets.inventory import (
     OCS_ID,
     BadFile,
     Machine,
+    antivirus,
     clean,
     computer_kind,
     cpu_label,
@@ -37,6 +38,8 @@ from vcio.assets.inventory import (
     person,
     ram_cell,
     read_all,
+    software,
+    software_list,
     strip_agent_date,
     total_mb,
     virtual_machine,
@@ -134,6 +137,32 @@ def read_one(filename: str, data: bytes) -> Machine:
         assigned_to=person(hardware.findtext("LASTLOGGEDUSER")),
         taken_at=_text(content.find("ACCESSLOG"), "LOGDATE"),
         device_id=device_id,
+        # An agent's inventory is whole: no SOFTWARES or ANTIVIRUS means none.
+        software=software_list(
+            software(*(s.findtext(t) for t in ("NAME", "VERSION", "PUBLISHER", "INSTALLDATE")))
+            for s in content.findall("SOFTWARES")
+        ),
+        antivirus=[
+            a
+            for a in (
+                antivirus(
+                    *(
+                        v.findtext(t)
+                        for t in (
+                            "NAME",
+                            "COMPANY",
+                            "VERSION",
+                            "ENABLED",
+                            "UPTODATE",
+                            "BASE_VERSION",
+                            "BASE_CREATION",
+                        )
+                    )
+                )
+                for v in content.findall("ANTIVIRUS")
+            )
+            if a
+        ],  # fmt: skip
     )
 
 
