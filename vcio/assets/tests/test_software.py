@@ -188,3 +188,72 @@ def test_the_queries_of_an_import_do_not_grow_with_machines_or_packages(
     again = _import_queries(globex, 30, 150)
     assert again <= small + 1  # + the seen-again assets' UPDATE
     assert InstalledSoftware.objects.filter(asset__client=globex).count() == 4500
+
+
+# --- the asset page and the API ---------------------------------------------------
+
+
+def _asset(name: str) -> Asset:
+    return Asset.objects.get(name=name)
+
+
+def test_the_asset_page_shows_the_software_and_the_antivirus(acme, login, bob):
+    run(acme, XML, XML_BARE)
+    page = login(bob).get(f"/clients/acme/assets/{_asset('WS-FINANCE').pk}/").content.decode()
+    assert "Installed software" in page and "(3)" in page
+    assert "Mozilla Firefox" in page and "120.0.1" in page and "Igor Pavlov" in page
+    assert "Windows Defender" in page and "No antivirus reported" not in page
+    bare = login(bob).get(f"/clients/acme/assets/{_asset('SRV-BARE').pk}/").content.decode()
+    assert "No antivirus reported by the last agent inventory" in bare
+    assert "No installed software reported" in bare
+
+
+def test_the_page_shows_fifty_packages_and_links_to_all(acme, login, bob):
+    run(acme, *_fleet(1, 120))
+    url = f"/clients/acme/assets/{_asset('host-0').pk}/"
+    page = login(bob).get(url).content.decode()
+    assert page.count("<td>pkg-") == 50 and "Show all 120" in page
+    everything = login(bob).get(url + "?software=all").content.decode()
+    assert everything.count("<td>pkg-") == 120
+
+
+def test_the_asset_page_queries_do_not_grow_with_packages(
+    acme, login, bob, django_assert_max_num_queries
+):
+    run(acme, *_fleet(1, 3))
+    url = f"/clients/acme/assets/{_asset('host-0').pk}/"
+    http = login(bob)
+    http.get(url)  # warm the caches
+    with CaptureQueriesContext(connection) as few:
+        http.get(url)
+    run(acme, *_fleet(1, 400))
+    with django_assert_max_num_queries(len(few)):
+        assert http.get(url + "?software=all").status_code == 200
+
+
+def test_the_api_lists_an_assets_software_and_antivirus(acme, api, bob):
+    run(acme, XML)
+    pk = _asset("WS-FINANCE").pk
+    body = api(bob).get(f"/api/assets/{pk}/software/").json()
+    assert body["count"] == 3
+    assert body["results"][2] == {
+        "name": "Mozilla Firefox", "version": "120.0.1", "publisher": "Mozilla",
+        "install_date": "2023-09-11",
+    }  # fmt: skip
+    antivirus = api(bob).get(f"/api/assets/{pk}/antivirus/").json()
+    assert antivirus == [{
+        "name": "Windows Defender", "company": "Microsoft Corporation",
+        "version": "4.18.23110.3", "enabled": True, "up_to_date": True,
+        "base_version": "1.403.512.0", "base_date": None,
+    }]  # fmt: skip
+
+
+def test_another_clients_user_gets_404(acme, api, login, dave):
+    run(acme, XML)
+    pk = _asset("WS-FINANCE").pk
+    for url in (f"/api/assets/{pk}/software/", f"/api/assets/{pk}/antivirus/"):
+        response = api(dave).get(url)
+        assert response.status_code == 404 and b"Firefox" not in response.content
+    assert login(dave).get(f"/clients/acme/assets/{pk}/").status_code == 404
+    assert InstalledSoftware.objects.for_user(dave).count() == 0
+    assert Antivirus.objects.for_user(dave).count() == 0
