@@ -1,9 +1,10 @@
 """FusionInventory / OCS Inventory agent XML (``<REQUEST><CONTENT>…``): one machine per file.
 
 ``QUERY`` INVENTORY files describe a computer (HARDWARE, BIOS,
-OPERATINGSYSTEM, CPUS, MEMORIES, STORAGES; sizes in MB) whose ``DEVICEID``
-is its external id; NETDISCOVERY and SNMPQUERY files describe a network
-device (DEVICE, or DEVICE/INFO), keyed by its serial. The OCS agent's local
+OPERATINGSYSTEM, CPUS, MEMORIES, STORAGES; sizes in MB; what is installed
+in SOFTWARES and ANTIVIRUS) whose ``DEVICEID`` is its external id;
+NETDISCOVERY and SNMPQUERY files describe a network device (DEVICE, or
+DEVICE/INFO), keyed by its serial. The OCS agent's local
 ``.ocs`` files are the same XML compressed with zlib.
 
 The XML is parsed with defusedxml and DTDs are refused outright: an
