@@ -223,3 +223,7 @@ class EolRule(models.Model):
 
     def __str__(self) -> str:
         return " ".join(p for p in (self.product, self.edition, self.version) if p)
+
+
+# Child rows an agent inventory fills, kept in their own module.
+from vcio.assets.models_software import Antivirus, InstalledSoftware  # noqa: E402, F401

@@ -16,7 +16,14 @@ from django.db.models import QuerySet
 from rest_framework import serializers
 
 from vcio.assets import lifecycle, services
-from vcio.assets.models import Asset, EolRule, Licence, LifecyclePolicy
+from vcio.assets.models import (
+    Antivirus,
+    Asset,
+    EolRule,
+    InstalledSoftware,
+    Licence,
+    LifecyclePolicy,
+)
 from vcio.core.api.serializers import (
     ClientOwnedSerializer,
     ContactField,
@@ -381,3 +388,22 @@ def forecast_data(client: Client, rows: list[Any]) -> dict[str, Any]:
             for r in rows
         ],
     }
+
+
+class InstalledSoftwareSerializer(serializers.ModelSerializer):
+    """One package the asset's last agent inventory listed."""
+
+    class Meta:
+        model = InstalledSoftware
+        fields = ["name", "version", "publisher", "install_date"]
+        read_only_fields = fields
+
+
+class AntivirusSerializer(serializers.ModelSerializer):
+    """An antivirus product the asset's last agent inventory reported (null: not said)."""
+
+    class Meta:
+        model = Antivirus
+        fields = ["name", "company", "version", "enabled", "up_to_date", "base_version",
+                  "base_date"]  # fmt: skip
+        read_only_fields = fields

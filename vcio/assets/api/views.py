@@ -20,7 +20,14 @@ from rest_framework.response import Response
 from vcio.assets import services
 from vcio.assets.api import serializers as s
 from vcio.assets.filters import ASSET_ORDERING, LICENCE_ORDERING, AssetFilter, LicenceFilter
-from vcio.assets.models import Asset, EolRule, Licence, LifecyclePolicy
+from vcio.assets.models import (
+    Antivirus,
+    Asset,
+    EolRule,
+    InstalledSoftware,
+    Licence,
+    LifecyclePolicy,
+)
 from vcio.core import audit
 from vcio.core.access import access_for
 from vcio.core.api.base import Pagination, ScopedModelViewSet, ScopedQueryMixin
@@ -44,6 +51,23 @@ class AssetViewSet(ScopedModelViewSet):
     search_fields = ["name", "serial", "asset_tag", "model", "manufacturer", "assigned_to"]
     ordering_fields = ASSET_ORDERING
     lookup_value_regex = r"\d+"
+
+    @extend_schema(responses=s.InstalledSoftwareSerializer(many=True))
+    @action(detail=True, filter_backends=[])
+    def software(self, request: Request, *args, **kwargs) -> Response:
+        """The software the asset's last agent inventory listed, by name, a page at a time."""
+        asset = self.get_object()
+        rows = InstalledSoftware.objects.filter(asset=asset).order_by("name", "version", "id")
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(s.InstalledSoftwareSerializer(page, many=True).data)
+
+    @extend_schema(responses=s.AntivirusSerializer(many=True))
+    @action(detail=True, filter_backends=[], pagination_class=None)
+    def antivirus(self, request: Request, *args, **kwargs) -> Response:
+        """The antivirus products the asset's last agent inventory reported ([]: none)."""
+        asset = self.get_object()
+        rows = Antivirus.objects.filter(asset=asset).order_by("name", "id")
+        return Response(s.AntivirusSerializer(rows, many=True).data)
 
 
 class LicenceViewSet(ScopedModelViewSet):

@@ -34,6 +34,11 @@ Decisions a user sees (documented here once, tested in ``tests/test_importing.py
   "16.04.3 LTS" is known) leaves the stored value (``quality.py``).
 - **Kinds**: a category no rule places takes its kind from the model or
   name ("Macbook Pro 13" → laptop); rows still Other are named in a note.
+- **Installed software and antivirus** (agent inventories only) replace the
+  asset's lists on each import: the inventory is the truth. An inventory
+  without the section (a GLPI partial inventory, an OCS NG export without
+  the table) leaves them as they are; a full agent inventory without it
+  empties them. Spreadsheets never touch them (``importing/software.py``).
 """
 
 from __future__ import annotations

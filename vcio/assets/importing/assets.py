@@ -29,6 +29,7 @@ from vcio.assets.importing.common import (
     source_name,
 )
 from vcio.assets.importing.quality import worse
+from vcio.assets.importing.software import InstalledWriter, parse_antivirus, parse_software
 from vcio.assets.models import Asset
 from vcio.core.importer.base import Counts, Field, ParsedRow, Problem
 from vcio.core.importer.values import parse_date
@@ -135,6 +136,9 @@ EXTRA_FIELDS += [
     Field("taken_at", "Inventory date", p.text()),
     Field("host", "Host", p.text(), help="A virtual machine's host: its device id, or serial:…"),
     Field("partial", "Partial inventory", p.text()),
+    # What is installed (agent inventories only): replaces the asset's lists.
+    Field("software", "Installed software (inventory)", parse_software),
+    Field("antivirus", "Antivirus (inventory)", parse_antivirus),
 ]
 
 # Fields copied to the model as they are (department is resolved per client).
@@ -348,10 +352,11 @@ class AssetTarget:
         upsert = Upsert(
             Asset, client, timezone.now(), seen_field="last_seen", worse=worse, write=not dry_run
         )
+        installed = InstalledWriter(write=not dry_run)
         matched: set[int] = set()
         guests: list[tuple[str, str, str]] = []
         for batch in batched(rows):
-            found: list[tuple[dict[str, Any], int | None]] = []
+            found: list[tuple[dict[str, Any], int | None, str | None, str | None]] = []
             for row in batch:
                 data, email = prepare(row.values, source)
                 if row.values.get("host") and data.get("external_id"):
@@ -363,16 +368,18 @@ class AssetTarget:
                     raise ValueError(f"Row {row.number}: matches an asset another row updates")
                 if pk is not None:
                     matched.add(pk)
-                found.append((data, pk))
-            assets = Asset.objects.filter(client=client).in_bulk([pk for _, pk in found if pk])
-            for data, pk in found:
+                found.append((data, pk, row.values.get("software"), row.values.get("antivirus")))
+            assets = Asset.objects.filter(client=client).in_bulk([f[1] for f in found if f[1]])
+            for data, pk, software, antivirus in found:
                 if pk is None:
                     departments.resolve(data, "")
-                    upsert.create(data)
+                    installed.add(upsert.create(data), software, antivirus)
                 else:
                     departments.resolve(data, assets[pk].notes)
                     upsert.update(assets[pk], data)
+                    installed.add(pk, software, antivirus)
             upsert.flush()
+            installed.flush()  # after the batch's new assets have their ids
         counts = upsert.finish()
         if not dry_run:  # a preview counts; it links nothing
             link_hosts(client, guests)

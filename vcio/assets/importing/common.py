@@ -141,11 +141,14 @@ class Upsert:
         self.fields: set[str] = set()
         self.created = self.updated_count = self.unchanged_count = 0
 
-    def create(self, data: dict[str, Any]) -> None:
+    def create(self, data: dict[str, Any]) -> Any:
+        """Queue a new row; the unsaved model is returned (its pk is set once inserted)."""
         extra = {self.seen_field: self.now, "first_seen": self.now} if self.seen_field else {}
-        self.pending.append(self.model(client=self.client, **extra, **data))
+        obj = self.model(client=self.client, **extra, **data)
+        self.pending.append(obj)
         if len(self.pending) == BATCH:
             self._insert()
+        return obj
 
     def update(self, obj: Any, data: dict[str, Any]) -> None:
         """Apply ``data`` to ``obj``; it is written only if a value changed."""

@@ -15,9 +15,11 @@ can be read, :class:`InventoryError` lists them all.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
+from datetime import date
 from decimal import Decimal
 from typing import BinaryIO
 
@@ -82,6 +84,11 @@ class Machine:
     device_id: str = ""
     # The virtual machines the host's inventory lists (read as rows of their own).
     guests: list[Machine] = field(default_factory=list)
+    # What is installed, as :func:`software` and :func:`antivirus` give it; None
+    # when the inventory does not say (a partial inventory without the section,
+    # a network device), so the import leaves the asset's lists as they are.
+    software: list[list[str]] | None = None
+    antivirus: list[dict[str, object]] | None = None
 
 
 # Table column → Machine attribute; the last column is the reader's device id.
@@ -102,6 +109,9 @@ COLUMNS = {
     "Inventory date": "taken_at",
     "Host": "host",
     "Partial": "partial",
+    # Lists, as JSON in one cell (read by vcio/assets/importing/software.py).
+    "Installed software (inventory)": "software",
+    "Antivirus (inventory)": "antivirus",
 }
 FILE_HEADER = "File"  # the file each row was read from, to name it in messages
 assert {f.name for f in fields(Machine)} == {*COLUMNS.values(), "device_id", "guests"}
@@ -133,7 +143,7 @@ def read_all(
             continue
         for machine in found if isinstance(found, list) else [found]:
             for one in (machine, *guests_of(machine)):
-                cells = [clean(getattr(one, attr)) for attr in COLUMNS.values()]
+                cells = [cell(getattr(one, attr)) for attr in COLUMNS.values()]
                 rows.append((len(rows) + 1, [*cells, filename, clean(one.device_id)]))
     if problems and not rows:
         raise InventoryError(problems)
@@ -177,6 +187,13 @@ def guests_of(host: Machine) -> list[Machine]:
         guest.device_id = guest.device_id or f"vm:{link}:{guest.name}"
         guests.append(guest)
     return guests
+
+
+def cell(value: object) -> str:
+    """A table cell: text cleaned, a list as compact JSON ("[]" when empty), None as ''."""
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return clean(value)
 
 
 def clean(value: object) -> str:
@@ -345,3 +362,81 @@ def device_kind(device_type: str) -> str:
 def strip_agent_date(device_id: str) -> str:
     """'LF014-2017-02-20-12-19-56' → 'LF014': a name of last resort for a nameless machine."""
     return re.sub(r"-\d{4}(?:-\d{2}){5}$", "", device_id)
+
+
+# --- installed software and antivirus ---------------------------------------------
+
+_DATES = (
+    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T].*)?$"),  # GLPI: 2019-12-19
+    re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$"),  # FusionInventory: 11/09/2015
+    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),  # the Windows registry: 20150911
+)
+
+
+def inventory_date(value: object) -> str:
+    """An agent's date as ISO text ("2015-09-11"), '' when unknown or the epoch placeholder.
+
+    FusionInventory writes day first (its Windows module turns the
+    registry's 20150911 into 11/09/2015); GLPI agents write ISO dates.
+    """
+    text = clean(value)
+    for pattern in _DATES:
+        match = pattern.match(text)
+        if match:
+            try:
+                day = date(int(match["y"]), int(match["m"]), int(match["d"]))
+            except ValueError:
+                return ""
+            return day.isoformat() if day.year > 1970 else ""
+    return ""
+
+
+def flag(value: object) -> bool | None:
+    """An agent's yes/no ("1", "0", true, "false"), None when it does not say."""
+    if isinstance(value, bool):
+        return value
+    # Not clean(): "0" is a placeholder serial, but here it means "no".
+    text = str(value).strip().casefold() if value is not None else ""
+    if text in {"1", "true", "yes"}:
+        return True
+    if text in {"0", "false", "no"}:
+        return False
+    return None
+
+
+def software(name: object, version: object, publisher: object, installed: object) -> list[str]:
+    """One installed package as [name, version, publisher, ISO install date]; [] without a name."""
+    name = clean(name)
+    if not name:
+        return []
+    return [name, clean(version), clean(publisher), inventory_date(installed)]
+
+
+def software_list(entries: Iterable[list[str]]) -> list[list[str]]:
+    """The entries that have a name, each (name, version, publisher) once, sorted by name."""
+    unique = {(e[0], e[1], e[2]): e for e in entries if e}
+    return sorted(unique.values(), key=lambda e: (e[0].casefold(), e[1]))
+
+
+def antivirus(
+    name: object,
+    company: object = "",
+    version: object = "",
+    enabled: object = None,
+    up_to_date: object = None,
+    base_version: object = "",
+    base_date: object = "",
+) -> dict[str, object]:
+    """One antivirus product and its state; {} without a name."""
+    name = clean(name)
+    if not name:
+        return {}
+    return {
+        "name": name,
+        "company": clean(company),
+        "version": clean(version),
+        "enabled": flag(enabled),
+        "up_to_date": flag(up_to_date),
+        "base_version": clean(base_version),
+        "base_date": inventory_date(base_date),
+    }

@@ -16,6 +16,7 @@ from vcio.assets.inventory import (
     GLPI_ID,
     BadFile,
     Machine,
+    antivirus,
     clean,
     computer_kind,
     cpu_label,
@@ -27,6 +28,8 @@ from vcio.assets.inventory import (
     person,
     ram_cell,
     read_all,
+    software,
+    software_list,
     strip_agent_date,
     total_mb,
     virtual_machine,
@@ -119,7 +122,31 @@ def read_one(filename: str, data: bytes) -> Machine:
         taken_at=first(_obj(content, "accesslog").get("logdate")),
         partial="yes" if doc.get("partial") is True else "",
         device_id=device_id,
+        software=_software(content, partial=doc.get("partial") is True),
+        antivirus=_antivirus(content, partial=doc.get("partial") is True),
     )
+
+
+def _software(content: dict[str, Any], partial: bool) -> list[list[str]] | None:
+    """The installed software; None when a partial inventory does not send the section."""
+    if partial and "softwares" not in content:
+        return None
+    return software_list(
+        software(s.get("name"), s.get("version"), s.get("publisher"), s.get("install_date"))
+        for s in _items(content, "softwares")
+    )
+
+
+def _antivirus(content: dict[str, Any], partial: bool) -> list[dict[str, object]] | None:
+    """The antivirus products; None when a partial inventory does not send the section."""
+    if partial and "antivirus" not in content:
+        return None
+    found = (
+        antivirus(a.get("name"), a.get("company"), a.get("version"), a.get("enabled"),
+                  a.get("uptodate"), a.get("base_version"), a.get("base_creation"))
+        for a in _items(content, "antivirus")
+    )  # fmt: skip
+    return [a for a in found if a]
 
 
 def _network_device(device: dict[str, Any], device_id: str) -> Machine:

@@ -1,9 +1,10 @@
 """FusionInventory / OCS Inventory agent XML (``<REQUEST><CONTENT>…``): one machine per file.
 
 ``QUERY`` INVENTORY files describe a computer (HARDWARE, BIOS,
-OPERATINGSYSTEM, CPUS, MEMORIES, STORAGES; sizes in MB) whose ``DEVICEID``
-is its external id; NETDISCOVERY and SNMPQUERY files describe a network
-device (DEVICE, or DEVICE/INFO), keyed by its serial. The OCS agent's local
+OPERATINGSYSTEM, CPUS, MEMORIES, STORAGES; sizes in MB; what is installed
+in SOFTWARES and ANTIVIRUS) whose ``DEVICEID`` is its external id;
+NETDISCOVERY and SNMPQUERY files describe a network device (DEVICE, or
+DEVICE/INFO), keyed by its serial. The OCS agent's local
 ``.ocs`` files are the same XML compressed with zlib.
 
 The XML is parsed with defusedxml and DTDs are refused outright: an
@@ -25,6 +26,7 @@ from vcio.assets.inventory import (
     OCS_ID,
     BadFile,
     Machine,
+    antivirus,
     clean,
     computer_kind,
     cpu_label,
@@ -37,6 +39,8 @@ from vcio.assets.inventory import (
     person,
     ram_cell,
     read_all,
+    software,
+    software_list,
     strip_agent_date,
     total_mb,
     virtual_machine,
@@ -134,6 +138,32 @@ def read_one(filename: str, data: bytes) -> Machine:
         assigned_to=person(hardware.findtext("LASTLOGGEDUSER")),
         taken_at=_text(content.find("ACCESSLOG"), "LOGDATE"),
         device_id=device_id,
+        # An agent's inventory is whole: no SOFTWARES or ANTIVIRUS means none.
+        software=software_list(
+            software(*(s.findtext(t) for t in ("NAME", "VERSION", "PUBLISHER", "INSTALLDATE")))
+            for s in content.findall("SOFTWARES")
+        ),
+        antivirus=[
+            a
+            for a in (
+                antivirus(
+                    *(
+                        v.findtext(t)
+                        for t in (
+                            "NAME",
+                            "COMPANY",
+                            "VERSION",
+                            "ENABLED",
+                            "UPTODATE",
+                            "BASE_VERSION",
+                            "BASE_CREATION",
+                        )
+                    )
+                )
+                for v in content.findall("ANTIVIRUS")
+            )
+            if a
+        ],  # fmt: skip
     )
 
 

@@ -26,6 +26,8 @@ from vcio.assets.inventory import (
     person,
     ram_cell,
     read_all,
+    software,
+    software_list,
     strip_agent_date,
     total_mb,
     virtual_machine,
@@ -95,6 +97,13 @@ def _computer(computer: dict[str, Any]) -> Machine:
         taken_at=first(hardware.get("LASTDATE")),
         device_id=device_id,
         guests=[g for g in guests if g],
+        # The API leaves out the tables it was not asked for: absent is unknown, not none.
+        software=software_list(
+            software(s.get("NAME"), s.get("VERSION"), s.get("PUBLISHER"), s.get("INSTALLDATE"))
+            for s in _rows(computer, "softwares")
+        )
+        if "softwares" in computer
+        else None,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
@@ -13,7 +14,7 @@ from django.views import generic
 from vcio.assets import services
 from vcio.assets.filters import ASSET_ORDERING, AssetFilter, order_by_param
 from vcio.assets.forms import AssetForm
-from vcio.assets.models import Asset
+from vcio.assets.models import Antivirus, Asset, InstalledSoftware
 from vcio.assets.views.common import ListToolsMixin, stream_csv
 from vcio.core import audit_display
 from vcio.core.models import AuditEvent
@@ -175,6 +176,7 @@ class AssetDetail(ClientMixin, generic.DetailView):
         ctx["guests"] = list(
             Asset.objects.filter(client=self.client, host=asset).only("id", "name", "kind")[:200]
         )
+        ctx.update(installed(asset, everything=self.request.GET.get("software") == "all"))
         ctx["events"] = audit_display.describe(
             AuditEvent.objects.for_user(self.request.user)
             .filter(
@@ -187,6 +189,25 @@ class AssetDetail(ClientMixin, generic.DetailView):
             show_internal=Perm.INTERNAL in ctx["client_perms"],
         )
         return ctx
+
+
+SOFTWARE_SHOWN = 50
+
+
+def installed(asset: Asset, everything: bool = False) -> dict[str, Any]:
+    """The asset's software (the first 50 by name, or all), its count and its antivirus.
+
+    Three queries whatever the number of packages.
+    """
+    rows = InstalledSoftware.objects.filter(asset=asset).only(
+        "name", "version", "publisher", "install_date"
+    )
+    return {
+        "software_count": rows.count(),
+        "software": list(rows if everything else rows[:SOFTWARE_SHOWN]),
+        "software_all": everything,
+        "antivirus": list(Antivirus.objects.filter(asset=asset)),
+    }
 
 
 class _AssetFormMixin:

@@ -67,6 +67,7 @@ def test_the_real_agent_sends_this_machine_to_the_tokens_client(
     assert machine.os_name  # the agent always reports the OS
     assert machine.ram_gb and machine.ram_gb > 0  # HARDWARE/MEMORY at least
     assert machine.last_seen is not None
+    assert machine.installed_software.exists()  # the agent lists the dpkg packages
     contact = AgentContact.objects.get(client=acme)
     assert contact.asset == machine
     assert contact.device_id == machine.external_id
