@@ -5,11 +5,14 @@ from __future__ import annotations
 from vcio.core.registry import ClientTab, ClientTabGroup, client_tab_groups, client_tabs
 
 ORGANISATION = ClientTabGroup("organisation", "Organisation", order=10)
+# What the client's systems do: availability, capacity (and, as apps arrive, the help desk).
+PERFORMANCE = ClientTabGroup("performance", "Performance", order=45)
 RECORDS = ClientTabGroup("records", "Records", order=800)
 
 
 def register() -> None:
     client_tab_groups.register(ORGANISATION)
+    client_tab_groups.register(PERFORMANCE)
     client_tab_groups.register(RECORDS)
     client_tabs.register(ClientTab("overview", "Overview", "core:client_detail", order=0))
     client_tabs.register(

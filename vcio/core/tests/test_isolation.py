@@ -13,6 +13,7 @@ import pytest
 from conftest import ACME_MARKER
 from vcio.assets.tests.factories import asset_rows_for
 from vcio.availability.tests.isolation import availability_rows_for
+from vcio.capacity.tests.isolation import capacity_rows_for
 from vcio.core import audit
 from vcio.core.models import Department, ImportRun
 from vcio.core.tests.factories import make_token
@@ -31,6 +32,7 @@ def isolation_world(acme, globex, alice, bob, carol, erin, tess, dave, gina) -> 
     )
     asset_rows_for(acme, ACME_MARKER)  # an asset, a licence, a policy (and a shared EOL rule)
     availability_rows_for(acme, ACME_MARKER)  # services, monitors, results, outages, alerts
+    capacity_rows_for(acme, ACME_MARKER)  # series, rollups, targets, connectors, tokens
     strategy_rows_for(acme, ACME_MARKER)  # goals, KPIs, initiatives, recommendations, ...
     review_rows_for(acme, ACME_MARKER, bob)  # reviews (final + draft), decisions, action items
     return World(
