@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
@@ -128,8 +129,9 @@ def read_all(
     ``Table.skipped`` (so --no-atomic imports the others); when no file can be
     read, InventoryError names them all.
     """
-    rows: list[tuple[int, list[str]]] = []
+    rows: list[tuple[int, list[str | tuple[int, int]]]] = []
     problems: list[Problem] = []
+    spill = _Spill()
     for filename, handle in files:
         try:
             data = handle.read(MAX_FILE_BYTES + 1)
@@ -143,11 +145,52 @@ def read_all(
             continue
         for machine in found if isinstance(found, list) else [found]:
             for one in (machine, *guests_of(machine)):
-                cells = [cell(getattr(one, attr)) for attr in COLUMNS.values()]
+                cells = [spill.keep(cell(getattr(one, attr))) for attr in COLUMNS.values()]
                 rows.append((len(rows) + 1, [*cells, filename, clean(one.device_id)]))
     if problems and not rows:
         raise InventoryError(problems)
-    return Table(headers=[*COLUMNS, FILE_HEADER, id_header], rows=rows, skipped=problems)
+    return Table(
+        headers=[*COLUMNS, FILE_HEADER, id_header], rows=spill.rows(rows), skipped=problems
+    )
+
+
+class _Spill:
+    """Long cells (a machine's ~800 packages as JSON) kept in a temporary file until read.
+
+    The rows of every file are read before the engine parses them (a file
+    that cannot be read must be known first); holding each machine's
+    software list as text for a folder of 50,000 inventories would take
+    gigabytes, so only its place in the file is kept.
+    """
+
+    LONG = 512  # characters; shorter cells stay in the row
+    IN_MEMORY_BYTES = 1024 * 1024
+
+    def __init__(self) -> None:
+        self.file = tempfile.SpooledTemporaryFile(max_size=self.IN_MEMORY_BYTES)  # noqa: SIM115
+
+    def keep(self, text: str) -> str | tuple[int, int]:
+        """``text``, or (offset, length) in the file when it is long."""
+        if len(text) < self.LONG:
+            return text
+        data = text.encode()
+        offset = self.file.seek(0, 2)
+        self.file.write(data)
+        return offset, len(data)
+
+    def rows(
+        self, rows: list[tuple[int, list[str | tuple[int, int]]]]
+    ) -> Iterator[tuple[int, list[str]]]:
+        """The rows with their long cells read back (one pass; the file is closed after it)."""
+        try:
+            for number, cells in rows:
+                yield number, [c if isinstance(c, str) else self._read(*c) for c in cells]
+        finally:
+            self.file.close()
+
+    def _read(self, offset: int, length: int) -> str:
+        self.file.seek(offset)
+        return self.file.read(length).decode()
 
 
 # Application containers come and go by the hour; they are not assets.

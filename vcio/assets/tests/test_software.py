@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 from pathlib import Path
 
 from django.db import connection
@@ -80,6 +81,15 @@ def test_a_json_inventory_without_the_sections_has_none():
 def test_a_partial_json_inventory_does_not_say():
     machine = glpi.read_one("lt-sales-partial.json", JSON_PARTIAL.read_bytes())
     assert machine.software is None and machine.antivirus is None
+
+
+def test_a_readers_table_keeps_long_lists_out_of_memory_until_read():
+    files = _fleet(2, 200)
+    table = ocs.read(files)
+    column = table.headers.index("Installed software (inventory)")
+    cells = [cells[column] for _, cells in table.rows]
+    assert [len(json.loads(c)) for c in cells] == [200, 200]
+    assert json.loads(cells[0])[0] == ["pkg-0", "1.0", "Debian", ""]
 
 
 # --- import ----------------------------------------------------------------------
