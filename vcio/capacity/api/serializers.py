@@ -139,7 +139,7 @@ class UsageSerializer(serializers.Serializer):
     days = serializers.IntegerField(help_text="Days with data in the window.")
 
 
-class ForecastSerializer(serializers.Serializer):
+class ResourceForecastSerializer(serializers.Serializer):
     threshold = serializers.FloatField()
     level = serializers.FloatField(allow_null=True)
     slope_per_day = serializers.FloatField(allow_null=True)
@@ -156,7 +156,7 @@ class ResourceSerializer(serializers.Serializer):
     labels = serializers.CharField(allow_blank=True)
     label = serializers.CharField()
     usage = UsageSerializer(many=True)
-    forecast = ForecastSerializer(allow_null=True)
+    forecast = ResourceForecastSerializer(allow_null=True)
 
 
 class MachineSerializer(serializers.Serializer):

@@ -15,6 +15,7 @@ from django.test import Client as HttpClient
 
 from vcio.assets.tests.factories import asset_rows_for
 from vcio.availability.tests.isolation import availability_rows_for
+from vcio.capacity.tests.isolation import capacity_rows_for
 from vcio.core.models import ImportRun
 from vcio.core.tests.factories import make_token
 from vcio.core.tests.walker import World, fill, iter_routes
@@ -63,6 +64,7 @@ def world(acme, globex, alice, bob, carol) -> World:
     )
     asset_rows_for(acme, "x")  # a row for every asset route that takes an id
     availability_rows_for(acme, "x")  # services, monitors, results, outages, alerts
+    capacity_rows_for(acme, "x")  # series, rollups, targets, connectors, tokens
     strategy_rows_for(acme, "x")
     review_rows_for(acme, "x", alice)
     return World(victim_client=acme, victim_user=alice, markers=[], owner=alice)
