@@ -5,7 +5,7 @@ Each views module owns its ``urlpatterns``; this file only joins them.
 
 from __future__ import annotations
 
-from vcio.capacity.views import machine, overview, sources, tokens
+from vcio.capacity.views import discovered, machine, overview, sources, tokens
 
 app_name = "capacity"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     *machine.urlpatterns,
     *sources.urlpatterns,
     *tokens.urlpatterns,
+    *discovered.urlpatterns,
 ]

@@ -72,3 +72,61 @@ def test_only_a_discovered_asset_of_the_same_client_can_be_merged(acme, globex, 
     with pytest.raises(ValueError, match="same client"):
         merge(foreign, real)
     assert Asset.objects.count() == 3
+
+
+# The machine page's actions -----------------------------------------------------------
+
+
+def machine_page(client, asset):
+    return f"/clients/{client.slug}/capacity/assets/{asset.pk}/"
+
+
+def test_a_consultant_confirms_a_discovered_machine_from_its_page(acme, bob, login, now):
+    store_points(acme.pk, [Point("newbox", "", "mem", "", now, 0.5)])
+    asset = Asset.objects.get(name="newbox")
+    http = login(bob)
+    page = http.get(machine_page(acme, asset)).content.decode()
+    assert "Discovered:" in page and "Confirm as a new asset" in page
+    r = http.post(f"{machine_page(acme, asset)}confirm/")
+    assert r.status_code == 302
+    asset.refresh_from_db()
+    assert asset.status == AssetStatus.IN_USE
+    assert "Discovered:" not in http.get(machine_page(acme, asset)).content.decode()
+
+
+def test_a_consultant_merges_a_discovered_machine_into_the_real_one(acme, bob, login, now):
+    real = AssetFactory(client=acme, name="FILESRV-A")
+    store_points(acme.pk, [Point("10.0.0.5", "", "mem", "", now, 0.5)])
+    ghost = Asset.objects.get(name="10.0.0.5")
+    http = login(bob)
+    page = http.get(machine_page(acme, ghost)).content.decode()
+    assert f'<option value="{real.pk}">FILESRV-A' in page
+    r = http.post(f"{machine_page(acme, ghost)}merge/", {"into": real.pk})
+    assert r["Location"] == machine_page(acme, real)
+    assert not Asset.objects.filter(pk=ghost.pk).exists()
+    assert Series.objects.get(metric="mem").asset_id == real.pk
+
+
+def test_merging_into_nothing_or_another_clients_asset_changes_nothing(
+    acme, globex, bob, login, now
+):
+    foreign = AssetFactory(client=globex, name="FOREIGN")
+    store_points(acme.pk, [Point("10.0.0.5", "", "mem", "", now, 0.5)])
+    ghost = Asset.objects.get(name="10.0.0.5")
+    http = login(bob)
+    for into in ("", "abc", foreign.pk, ghost.pk):
+        r = http.post(f"{machine_page(acme, ghost)}merge/", {"into": into}, follow=True)
+        assert "Choose the asset of this client" in r.content.decode()
+    assert Asset.objects.filter(pk=ghost.pk, status=AssetStatus.DISCOVERED).exists()
+    assert Series.objects.get(metric="mem").asset_id == ghost.pk
+
+
+def test_an_executive_sees_a_discovered_machine_but_cannot_confirm_it(acme, carol, login, now):
+    store_points(acme.pk, [Point("newbox", "", "mem", "", now, 0.5)])
+    asset = Asset.objects.get(name="newbox")
+    http = login(carol)
+    page = http.get(machine_page(acme, asset)).content.decode()
+    assert "Discovered:" in page and "Confirm as a new asset" not in page
+    assert http.post(f"{machine_page(acme, asset)}confirm/").status_code == 403
+    asset.refresh_from_db()
+    assert asset.status == AssetStatus.DISCOVERED

@@ -15,7 +15,7 @@ from functools import cached_property
 from django.urls import path
 from django.views import generic
 
-from vcio.assets.models import Asset
+from vcio.assets.models import Asset, AssetStatus
 from vcio.capacity.assess import FORECAST_DAYS, WINDOWS, Resource, client_capacity
 from vcio.capacity.charts import resource_chart
 from vcio.capacity.models import DailyRollup
@@ -27,6 +27,7 @@ from vcio.capacity.views.common import (
     share_text,
     today_utc,
 )
+from vcio.capacity.views.discovered import merge_choices
 from vcio.core.scoping import get_for_user_or_404
 from vcio.core.views.base import ClientMixin
 
@@ -100,6 +101,12 @@ class MachineCapacityPage(ClientMixin, generic.TemplateView):
             resources=[resource_view(r, rows.get(r.series_id, [])) for r in resources],
             as_of=as_of,
             windows=WINDOWS,
+            discovered=self.asset.status == AssetStatus.DISCOVERED,
+            merge_choices=(
+                merge_choices(self.asset)
+                if self.asset.status == AssetStatus.DISCOVERED and "edit" in ctx["client_perms"]
+                else []
+            ),
         )
         return ctx
 
