@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "vcio.strategy",
     "vcio.availability",
     "vcio.capacity",
+    "vcio.helpdesk",
     "vcio.reviews",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("vcio.strategy.urls")),
     path("", include("vcio.availability.urls")),
     path("", include("vcio.capacity.urls")),
+    path("", include("vcio.helpdesk.urls")),
     path("", include("vcio.reviews.urls")),
     # Agents (FusionInventory / OCS) post inventories here with an ingest token in the URL.
     path("", include("vcio.capacity.agent_urls")),
@@ -46,6 +47,7 @@ urlpatterns = [
     path("api/", include("vcio.strategy.api.urls")),
     path("api/", include("vcio.availability.api.urls")),
     path("api/", include("vcio.capacity.api.urls")),
+    path("api/", include("vcio.helpdesk.api.urls")),
     path("api/", include("vcio.reviews.api.urls")),
     path("api/", include("vcio.core.api.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,5 @@
+"""API routes: analytics (joined in helpdesk/api/urls.py)."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

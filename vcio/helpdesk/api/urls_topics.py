@@ -1,0 +1,5 @@
+"""API routes: topics (joined in helpdesk/api/urls.py)."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Pages: tickets (owned by its slice; joined in helpdesk/urls.py)."""
+
+from __future__ import annotations
+
+urlpatterns: list = []
