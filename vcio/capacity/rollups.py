@@ -13,7 +13,6 @@ Rows are replaced, never added twice.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
@@ -155,7 +154,3 @@ def register() -> None:
             "older than VCIO_METRIC_RETENTION_DAYS once rolled up.",
         )
     )
-
-
-def series_ids_of(asset_ids: Iterable[int]) -> list[int]:
-    return list(Series.objects.filter(asset_id__in=list(asset_ids)).values_list("pk", flat=True))
