@@ -19,6 +19,7 @@ from vcio.capacity.tests.isolation import capacity_rows_for
 from vcio.core.models import ImportRun
 from vcio.core.tests.factories import make_token
 from vcio.core.tests.walker import World, fill, iter_routes
+from vcio.helpdesk.tests.isolation import helpdesk_rows_for
 from vcio.reviews.tests.factories import review_rows_for
 from vcio.strategy.tests.factories import strategy_rows_for
 
@@ -65,6 +66,7 @@ def world(acme, globex, alice, bob, carol) -> World:
     asset_rows_for(acme, "x")  # a row for every asset route that takes an id
     availability_rows_for(acme, "x")  # services, monitors, results, outages, alerts
     capacity_rows_for(acme, "x")  # series, rollups, targets, connectors, tokens
+    helpdesk_rows_for(acme, "x")  # tickets, topics, a topic model, policy, SLA targets
     strategy_rows_for(acme, "x")
     review_rows_for(acme, "x", alice)
     return World(victim_client=acme, victim_user=alice, markers=[], owner=alice)

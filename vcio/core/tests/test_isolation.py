@@ -18,6 +18,7 @@ from vcio.core import audit
 from vcio.core.models import Department, ImportRun
 from vcio.core.tests.factories import make_token
 from vcio.core.tests.walker import Actor, World, iter_routes, walk
+from vcio.helpdesk.tests.isolation import helpdesk_rows_for
 from vcio.reviews.tests.factories import review_rows_for
 from vcio.strategy.tests.factories import strategy_rows_for
 
@@ -33,6 +34,7 @@ def isolation_world(acme, globex, alice, bob, carol, erin, tess, dave, gina) -> 
     asset_rows_for(acme, ACME_MARKER)  # an asset, a licence, a policy (and a shared EOL rule)
     availability_rows_for(acme, ACME_MARKER)  # services, monitors, results, outages, alerts
     capacity_rows_for(acme, ACME_MARKER)  # series, rollups, targets, connectors, tokens
+    helpdesk_rows_for(acme, ACME_MARKER)  # tickets, topics, a topic model, policy, SLA targets
     strategy_rows_for(acme, ACME_MARKER)  # goals, KPIs, initiatives, recommendations, ...
     review_rows_for(acme, ACME_MARKER, bob)  # reviews (final + draft), decisions, action items
     return World(
