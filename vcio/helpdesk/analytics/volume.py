@@ -77,16 +77,18 @@ def series_by_topic(
 ) -> dict[str, Any]:
     """Tickets opened per week or month (``unit``) for the ``top`` topics, the rest as "Other".
 
-    Returns ``{"buckets": [date…], "topics": [{"id", "name", "counts": [n…]}]}``,
+    Returns ``{"buckets": [date…], "topics": [{"id", "name", "counts": [n…], "other"}]}``,
     each ticket placed by its local opening day.
     """
     starts = buckets(start, end, unit)
     index = {d: i for i, d in enumerate(starts)}
     ranked = count_by(rows, "topic_id", "topic_name")
     keep = [t["id"] for t in ranked[:top]]
-    series = {t["id"]: {"id": t["id"], "name": t["name"], "counts": [0] * len(starts)}
-              for t in ranked[:top]}  # fmt: skip
-    other = {"id": "other", "name": "Other topics", "counts": [0] * len(starts)}
+    series = {
+        t["id"]: {"id": t["id"], "name": t["name"], "counts": [0] * len(starts), "other": False}
+        for t in ranked[:top]
+    }
+    other = {"id": None, "name": "Other topics", "counts": [0] * len(starts), "other": True}
     for r in rows:
         day = r["opened_at"].astimezone(zone).date()
         b = week_start(day) if unit == "week" else day.replace(day=1)
