@@ -17,8 +17,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from vcio.core.access import access_for
 from vcio.core.models import Client
 from vcio.core.periods import client_today
+from vcio.core.roles import Perm
 from vcio.core.scoping import get_for_user_or_404
 from vcio.helpdesk.analytics.query import PeriodError, parse_period
 from vcio.helpdesk.analytics.report import build_report
@@ -88,7 +90,9 @@ class HelpdeskSeriesSerializer(s.Serializer):
 class HelpdeskVolumeSerializer(s.Serializer):
     by_topic = HelpdeskTopicCountSerializer(many=True)
     by_department = HelpdeskNamedCountSerializer(many=True)
-    by_requester = HelpdeskNamedCountSerializer(many=True)
+    by_requester = HelpdeskNamedCountSerializer(
+        many=True, help_text="Empty unless you may see the practice's internal view."
+    )
     by_asset = HelpdeskTopicCountSerializer(many=True)
     by_priority = HelpdeskPriorityCountSerializer(many=True)
     unit = s.ChoiceField(choices=["week", "month"])
@@ -255,4 +259,7 @@ class HelpdeskAnalyticsView(APIView):
             raise ValidationError({exc.field: [str(exc)]}) from None
         report = build_report(client, period, timezone.now())
         report["client"] = client.slug
+        if not access_for(request.user).can(Perm.INTERNAL, client.pk):
+            # Who asked is for the practice; the client's leaders read trends, not names.
+            report["volume"]["by_requester"] = []
         return Response(HelpdeskReportSerializer(report).data)

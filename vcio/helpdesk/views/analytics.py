@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views import generic
 
 from vcio.core.periods import client_today
+from vcio.core.roles import Perm
 from vcio.core.views.base import ClientMixin
 from vcio.helpdesk.analytics import present
 from vcio.helpdesk.analytics.query import KINDS, PeriodError, parse_period
@@ -57,6 +58,9 @@ class HelpdeskOverview(ClientMixin, generic.TemplateView):
             error = str(exc)
             period = parse_period({}, self.client, today)
         report = decorate(build_report(self.client, period, timezone.now()), self.client.slug)
+        if Perm.INTERNAL.value not in ctx["client_perms"]:
+            # Who asked is for the practice; the client's leaders read trends, not names.
+            report["volume"]["by_requester"] = []
         ctx.update(
             report=report,
             period=period,
