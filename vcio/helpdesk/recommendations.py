@@ -25,8 +25,7 @@ from __future__ import annotations
 
 import datetime
 import re
-import zoneinfo
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -41,8 +40,12 @@ from vcio.core.registry import (
     recommendation_generators,
 )
 from vcio.helpdesk.analytics import trends
-from vcio.helpdesk.analytics.data import Period
-from vcio.helpdesk.analytics.many import ClientWindow, clients_windows
+from vcio.helpdesk.analytics.many import (
+    ClientWindow,
+    clients_windows,
+    counts_by_topic,
+    recent_and_before,
+)
 from vcio.helpdesk.analytics.present import topic_url
 from vcio.helpdesk.analytics.recurring import policy_for_clients, recurring
 
@@ -96,28 +99,6 @@ def _money(amount: Decimal, currency: str) -> str:
     return f"{format_number(amount)} {currency}"
 
 
-def _periods(w: ClientWindow) -> tuple[Period, Period]:
-    """The 90 days to the client's today, and the 90 before."""
-    zone = w.client["time_zone"] or "UTC"
-    end = w.end.astimezone(zoneinfo.ZoneInfo(zone)).date()
-    now = Period(end - datetime.timedelta(days=WINDOW - 1), end, zone)
-    return now, now.previous()
-
-
-def _counts(w: ClientWindow, now: Period, before: Period) -> tuple[dict, dict]:
-    counts: dict = defaultdict(lambda: {"current": 0, "previous": 0})
-    names = {}
-    for r in w.rows:
-        if r["topic_id"] is None:
-            continue
-        names[r["topic_id"]] = r["topic_name"]
-        if now.utc_start <= r["opened_at"] < w.end:
-            counts[r["topic_id"]]["current"] += 1
-        elif before.utc_start <= r["opened_at"] < before.utc_end:
-            counts[r["topic_id"]]["previous"] += 1
-    return dict(counts), names
-
-
 def _asset_rows(asset_ids: set[int]) -> dict[int, dict]:
     from vcio.assets.models import Asset
 
@@ -132,8 +113,8 @@ def replace_old_assets(client_ids: list[int]) -> list[RecommendationDraft]:
     rising: list[tuple[ClientWindow, dict, list[dict]]] = []
     wanted: set[int] = set()
     for w in windows.values():
-        now, before = _periods(w)
-        counts, names = _counts(w, now, before)
+        now, before = recent_and_before(w, WINDOW)
+        counts, names = counts_by_topic(w, now, before)
         for row in trends.compare(counts, names, now, before, "previous"):
             if row["news"] and row["direction"] == "rising":
                 tickets = [r for r in w.rows if r["topic_id"] == row["id"]

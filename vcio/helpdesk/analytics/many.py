@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,7 @@ import numpy as np
 from django.utils import timezone
 
 from vcio.helpdesk.analytics import sla
-from vcio.helpdesk.analytics.data import is_open_at, load_rows, opened_in, resolved_in
+from vcio.helpdesk.analytics.data import Period, is_open_at, load_rows, opened_in, resolved_in
 from vcio.helpdesk.analytics.hours import BusinessHours, business_hours_between, hours_for_clients
 from vcio.helpdesk.analytics.times import durations
 
@@ -95,9 +96,9 @@ def clients_windows(
     }
 
 
-def sla_pct(w: ClientWindow) -> tuple[float | None, int]:
-    """% in SLA over the window (see ``analytics.sla``) and the number of tickets it counts."""
-    resolved = w.resolved
+def sla_pct(w: ClientWindow, since: datetime.datetime | None = None) -> tuple[float | None, int]:
+    """% in SLA over the window (or from ``since``; see ``analytics.sla``), and tickets counted."""
+    resolved = resolved_in(w.rows, since or w.start, w.end)
     d = durations(resolved, w.hours)
     still_open = [r for r in w.rows if is_open_at(r, w.end)]
     open_hours = business_hours_between(
@@ -120,3 +121,29 @@ def median_resolve(w: ClientWindow) -> float | None:
     values = durations(w.resolved, w.hours).resolve
     values = values[~np.isnan(values)]
     return float(np.percentile(values, 50)) if values.size else None
+
+
+def recent_and_before(w: ClientWindow, days: int) -> tuple[Period, Period]:
+    """The ``days`` days to the window's end (the client's today) and the ``days`` before."""
+    end = w.end.astimezone(zoneinfo.ZoneInfo(w.client["time_zone"] or "UTC")).date()
+    now = Period(end - datetime.timedelta(days=days - 1), end, w.client["time_zone"] or "UTC")
+    return now, now.previous()
+
+
+def counts_by_topic(w: ClientWindow, now: Period, before: Period) -> tuple[dict, dict]:
+    """Tickets opened per topic in ``now`` (to the window's end) and ``before``, and topic names.
+
+    Returns ``({topic_id: {"current": n, "previous": n}}, {topic_id: name})``, the
+    shape :func:`analytics.trends.compare` reads; tickets without a topic are left out.
+    """
+    counts: dict = defaultdict(lambda: {"current": 0, "previous": 0})
+    names = {}
+    for r in w.rows:
+        if r["topic_id"] is None:
+            continue
+        names[r["topic_id"]] = r["topic_name"]
+        if now.utc_start <= r["opened_at"] < w.end:
+            counts[r["topic_id"]]["current"] += 1
+        elif before.utc_start <= r["opened_at"] < before.utc_end:
+            counts[r["topic_id"]]["previous"] += 1
+    return dict(counts), names
