@@ -2,4 +2,10 @@
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from vcio.helpdesk.api.analytics import HelpdeskAnalyticsView
+
+urlpatterns: list = [
+    path("helpdesk/analytics/", HelpdeskAnalyticsView.as_view(), name="analytics"),
+]
