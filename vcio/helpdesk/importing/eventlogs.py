@@ -109,6 +109,7 @@ def _table(name: str, tickets: Callable[[], Iterator[Folded]]) -> Table:
 
 # --- ServiceNow ------------------------------------------------------------------------------
 
+
 def _servicenow_time(text: str) -> str:
     """``29/2/2016 01:16`` (day first) → ISO; ``?`` → empty; anything else unchanged."""
     text = text.strip()
@@ -154,7 +155,8 @@ def servicenow_tickets(fileobj: BinaryIO) -> Iterator[Folded]:
         v["status"] = state
         v["source_category"] = cell(row, "category")
         v["subject"] = " / ".join(
-            x for x in (cell(row, "category"), cell(row, "subcategory"), cell(row, "u_symptom"))
+            x
+            for x in (cell(row, "category"), cell(row, "subcategory"), cell(row, "u_symptom"))
             if x
         )
         v["requester"] = cell(row, "caller_id")

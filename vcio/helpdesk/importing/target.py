@@ -38,11 +38,12 @@ from vcio.assets.importing.common import (
     source_name,
 )
 from vcio.core.importer.base import Counts, Field, ParsedRow, Problem
-from vcio.core.importer.values import int_parser, parse_datetime, parse_email, text_parser
+from vcio.core.importer.values import int_parser, parse_email, text_parser
 from vcio.helpdesk.importing.assetlink import AssetIndex
 from vcio.helpdesk.importing.values import (
     limited,
     parse_body,
+    parse_moment,
     parse_priority,
     parse_satisfaction,
     parse_status,
@@ -75,17 +76,17 @@ FIELDS: list[Field] = [
           help="Host name, serial or asset tag of one of the client's assets.",
           aliases=("Configuration item", "CI", "Device", "Hostname", "Host name", "Computer",
                    "Asset name", "Configuration Item(s)")),
-    Field("opened_at", "Created", parse_datetime, required=True,
+    Field("opened_at", "Created", parse_moment, required=True,
           help="When the ticket was opened (date and time; a zone, else the installation's).",
           aliases=("Created at", "Opened", "Opened at", "Created date", "Date created",
                    "Created time", "Date opened", "Open date", "Create date", "Date entered")),
-    Field("first_response_at", "First response", parse_datetime,
+    Field("first_response_at", "First response", parse_moment,
           aliases=("First response at", "First responded at", "First response date",
                    "Responded at", "Date responded")),
-    Field("resolved_at", "Resolved", parse_datetime,
+    Field("resolved_at", "Resolved", parse_moment,
           aliases=("Resolved at", "Resolved time", "Resolution date", "Date resolved",
                    "Solved at", "Resolved date")),
-    Field("closed_at", "Closed", parse_datetime,
+    Field("closed_at", "Closed", parse_moment,
           aliases=("Closed at", "Closed date", "Closed time", "Date closed", "Close date",
                    "Completed date", "Date completed")),
     Field("reopen_count", "Reopen count", int_parser(minimum=0),
@@ -132,7 +133,7 @@ def prepare(values: dict[str, Any], source: str) -> dict[str, Any]:
 
 
 class TicketTarget:
-    """Imports help-desk tickets: exports of help desks and PSAs, and event logs folded to tickets."""
+    """Help-desk tickets: exports of help desks and PSAs, and event logs folded to tickets."""
 
     key = "tickets"
     label = "Help-desk tickets"
@@ -224,7 +225,8 @@ def row_problems(row: ParsedRow) -> list[Problem]:
                 )
             )
     # A file without either column (an event log) says nothing about them: no problem.
-    if ("subject" in values or "body" in values) and not values.get("subject") and not values.get("body"):
+    given = "subject" in values or "body" in values
+    if given and not values.get("subject") and not values.get("body"):
         column = row.columns.get("subject") or row.columns.get("body") or "Subject"
         problems.append(
             Problem("the ticket has neither a subject nor a body", row=row.number, column=column)
