@@ -16,6 +16,7 @@ from drf_spectacular.utils import (
     extend_schema,
 )
 from rest_framework import exceptions, serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -35,13 +36,13 @@ def _field(spec) -> serializers.Field:
 
 
 # One ticket; the keys are the generic import template's field names (built from them,
-# so the schema cannot drift from what the import parses).
+# so the schema cannot drift from what the import parses). Component names come from
+# the class names, prefixed "HelpdeskPush" to stay unique across apps.
 HelpdeskPushTicketSerializer = type(
     "HelpdeskPushTicketSerializer",
     (serializers.Serializer,),
     {
         **{spec.name: _field(spec) for spec in FIELDS},
-        "Meta": type("Meta", (), {"ref_name": "HelpdeskPushTicket"}),
         "__doc__": "One ticket; keys are the generic import template's field names.",
     },
 )
@@ -52,9 +53,6 @@ class HelpdeskPushBatchSerializer(serializers.Serializer):
         many=True, help_text=f"1 to {MAX_TICKETS} tickets, written all or nothing."
     )
 
-    class Meta:
-        ref_name = "HelpdeskPushBatch"
-
 
 class HelpdeskPushResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
@@ -63,9 +61,6 @@ class HelpdeskPushResultSerializer(serializers.Serializer):
     ids = serializers.ListField(
         child=serializers.IntegerField(), help_text="vcio's ticket ids, in the order sent."
     )
-
-    class Meta:
-        ref_name = "HelpdeskPushResult"
 
 
 _BODY = PolymorphicProxySerializer(
@@ -77,6 +72,9 @@ _BODY = PolymorphicProxySerializer(
 
 class TicketPushView(APIView):
     """Create or update tickets of one client by (source, external id)."""
+
+    # JSON only: a webhook's body is JSON, and a form would flatten the batch.
+    parser_classes = [JSONParser]
 
     @extend_schema(
         operation_id="helpdesk_push_tickets",
