@@ -123,10 +123,10 @@ _PERSON_SET = AssetMatch.PERSON
 def prepare(values: dict[str, Any], source: str) -> dict[str, Any]:
     """A parsed row → model field values (empty ones left out); department/asset still names."""
     data = {name: values[name] for name in _TEXT if values.get(name) is not None}
-    if (pair := values.get("priority")) is not None:
-        data["priority"], data["source_priority"] = pair[0], pair[1][:60]
-    if (pair := values.get("status")) is not None:
-        data["status"], data["source_status"] = pair[0], pair[1][:60]
+    if (mapped := values.get("priority")) is not None:
+        data["priority"], data["source_priority"] = mapped.value, mapped.raw[:60]
+    if (mapped := values.get("status")) is not None:
+        data["status"], data["source_status"] = mapped.value, mapped.raw[:60]
     data["source"] = values.get("source") or source
     data["external_id"] = values.get("external_id")
     return data

@@ -46,6 +46,7 @@ _MONTHS = {
 }
 
 __all__ = [
+    "Mapped",
     "html_to_text",
     "parse_body",
     "parse_moment",
@@ -138,31 +139,56 @@ _SATISFACTION_WORDS = {
 _SCORE = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(?:(/)\s*(\d+)|(%))?$")
 
 
-def parse_priority(text: str) -> tuple[str, str]:
-    """``(vcio priority, the source's text)``; ``ValueError`` for a word no scale uses."""
+class Mapped(str):
+    """vcio's value (the string itself) remembering the source's own words in ``raw``.
+
+    Shown as ``high (P2)`` on the import preview; written as ``high`` plus ``raw``
+    in the ``source_*`` column.
+    """
+
+    raw: str
+
+    def __new__(cls, value: str, raw: str) -> Mapped:
+        obj = super().__new__(cls, value)
+        obj.raw = raw
+        return obj
+
+    @property
+    def value(self) -> str:
+        return str.__str__(self)
+
+    def __str__(self) -> str:
+        return self.value if self.raw.casefold() == self.value else f"{self.value} ({self.raw})"
+
+    def __reduce__(self):
+        return (Mapped, (self.value, self.raw))
+
+
+def parse_priority(text: str) -> Mapped:
+    """vcio's priority, remembering the source's text; ``ValueError`` for a word no scale uses."""
     folded = text.strip().casefold()
     for word in _WORD.findall(folded):
         if word in _PRIORITY_WORDS:
-            return _PRIORITY_WORDS[word], text.strip()
+            return Mapped(_PRIORITY_WORDS[word], text.strip())
     if m := _NUMBER.match(folded):
         number = int(m[1])
         if number in _PRIORITY_NUMBERS:
-            return _PRIORITY_NUMBERS[number], text.strip()
+            return Mapped(_PRIORITY_NUMBERS[number], text.strip())
     raise ValueError(
         f"'{text.strip()}' is not a priority vcio knows "
         "(use critical, high, medium or low, or 1–5 with 1 the most urgent)"
     )
 
 
-def parse_status(text: str) -> tuple[str, str]:
-    """``(vcio status, the source's text)``; ``ValueError`` for a status no rule places."""
+def parse_status(text: str) -> Mapped:
+    """vcio's status, remembering the source's text; ``ValueError`` for a status no rule places."""
     folded = " ".join(_WORD.findall(text.casefold()))
     for phrase, status in _STATUS_PHRASES:
         if phrase in folded:
-            return status, text.strip()
+            return Mapped(status, text.strip())
     for word in folded.split():
         if word in _STATUS_WORDS:
-            return _STATUS_WORDS[word], text.strip()
+            return Mapped(_STATUS_WORDS[word], text.strip())
     raise ValueError(
         f"'{text.strip()}' is not a status vcio knows "
         "(use new, open, pending, resolved, closed or cancelled)"
