@@ -2,4 +2,10 @@
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from vcio.helpdesk.api.push import TicketPushView
+
+urlpatterns: list = [
+    path("helpdesk/push/<slug:client>/", TicketPushView.as_view(), name="helpdesk-push"),
+]
