@@ -134,7 +134,7 @@ class TopicViewSet(
     http_method_names = ["get", "patch", "post", "head", "options"]
 
     def get_queryset(self):
-        return super().get_queryset().annotate(ticket_count=Count("tickets"))
+        return super().get_queryset().annotate(ticket_count=Count("tickets")).order_by("name", "id")
 
     def perform_update(self, serializer: HelpdeskTopicSerializer) -> None:
         require(self.request.user, Perm.EDIT, serializer.instance)

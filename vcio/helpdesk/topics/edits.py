@@ -95,7 +95,12 @@ def split(topic: Topic, user, parts: int = 2) -> list[Topic]:
             f"“{topic.name}” has {len(tickets)} tickets; splitting in {parts} needs {2 * parts}."
         )
     vectorizer = vectorizer_for(len(tickets))
-    matrix = vectorizer.fit_transform([ticket_text(t.subject, t.body) for t in tickets])
+    try:
+        matrix = vectorizer.fit_transform([ticket_text(t.subject, t.body) for t in tickets])
+    except ValueError:  # nothing but stop words, numbers or greetings
+        raise TopicEditError(
+            f"“{topic.name}”: its tickets have too few words to tell parts apart."
+        ) from None
     km = KMeans(n_clusters=parts, n_init=5, random_state=0).fit(matrix)
     vocab = vectorizer.get_feature_names_out()
     with transaction.atomic():
