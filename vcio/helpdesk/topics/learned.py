@@ -1,0 +1,170 @@
+"""Learned topics: a text classifier fitted on tickets whose categories a practice trusts.
+
+The method (chosen on a validation split of the Kaggle development rows,
+never on its evaluation rows): TF-IDF over word 1–2-grams (sublinear tf)
+and a linear SVM with balanced class weights. Tried there and dropped:
+character 3–5-grams (+0.002 macro-F1 for 10x the training time), a
+10-nearest-neighbour vote (+0.0004, assignment 30x slower), averaging with
+SGD (modified Huber) or Complement NB scores (no gain).
+
+The confidence of an assignment is a softmax over the combined scores with
+one temperature fitted (by minimising the log-loss) on held-out tickets,
+so "0.8" means about 8 in 10 such assignments are right.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import minimize_scalar
+from scipy.special import log_softmax, softmax
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import accuracy_score, classification_report, f1_score
+from sklearn.svm import LinearSVC
+
+METHOD = (
+    "TF-IDF word 1-2-grams (sublinear tf), LinearSVC (C=0.5, balanced class weights); "
+    "confidence: softmax of the SVM scores with a temperature fitted on held-out tickets"
+)
+PEER_METHOD = "TF-IDF word 1-2-grams + LinearSVC (C=1), no class weights"
+
+SVM_C = 0.5
+
+
+def word_vectorizer() -> TfidfVectorizer:
+    return TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2, dtype=np.float32)
+
+
+@dataclass
+class TopicClassifier:
+    """A fitted classifier: ``scores`` per class, ``predict`` labels with a confidence in 0–1."""
+
+    words: TfidfVectorizer
+    svm: LinearSVC
+    classes: np.ndarray
+    temperature: float = 1.0
+
+    def scores(self, texts: Sequence[str]) -> np.ndarray:
+        """SVM decision scores, shape (n_texts, n_classes); higher means more likely."""
+        scores = self.svm.decision_function(self.words.transform(texts))
+        if scores.ndim == 1:  # two classes: sklearn returns one column
+            scores = np.column_stack([-scores, scores])
+        return scores
+
+    def predict(self, texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+        """(label per text, confidence per text in 0–1)."""
+        if len(texts) == 0:
+            return [], np.zeros(0)
+        proba = softmax(self.scores(texts) / self.temperature, axis=1)
+        best = proba.argmax(axis=1)
+        return [str(c) for c in self.classes[best]], proba[np.arange(len(best)), best]
+
+
+def fit_classifier(
+    texts: Sequence[str], labels: Sequence[str], *, peer: bool = False
+) -> TopicClassifier:
+    """Fit our method (or, with ``peer``, plain TF-IDF + LinearSVC) on labelled texts."""
+    if len(set(labels)) < 2:
+        raise ValueError("Training needs tickets of at least two topics.")
+    words = word_vectorizer()
+    features = words.fit_transform(texts)
+    svm = LinearSVC(C=1.0) if peer else LinearSVC(C=SVM_C, class_weight="balanced")
+    svm.fit(features, np.asarray(labels))
+    return TopicClassifier(words=words, svm=svm, classes=svm.classes_)
+
+
+def fit_temperature(model: TopicClassifier, texts: Sequence[str], labels: Sequence[str]) -> float:
+    """Set (and return) the softmax temperature minimising the log-loss on held-out rows."""
+    index = {c: i for i, c in enumerate(model.classes)}
+    keep = [i for i, label in enumerate(labels) if label in index]
+    if not keep:
+        return model.temperature
+    scores = model.scores([texts[i] for i in keep])
+    y = np.array([index[labels[i]] for i in keep])
+
+    def loss(log_t: float) -> float:
+        logp = log_softmax(scores / np.exp(log_t), axis=1)
+        return float(-logp[np.arange(len(y)), y].mean())
+
+    best = minimize_scalar(loss, bounds=(-4.0, 4.0), method="bounded")
+    model.temperature = float(np.exp(best.x))
+    return model.temperature
+
+
+def evaluate(model: TopicClassifier, texts: Sequence[str], labels: Sequence[str]) -> dict:
+    """{"accuracy", "macro_f1", "per_class": {label: {precision, recall, f1, support}}, "n_test"}.
+
+    Labels the model never saw count as errors (they lower recall of that label).
+    """
+    predicted, _ = model.predict(texts)
+    report = classification_report(labels, predicted, output_dict=True, zero_division=0)
+    per_class = {
+        label: {
+            "precision": round(v["precision"], 4),
+            "recall": round(v["recall"], 4),
+            "f1": round(v["f1-score"], 4),
+            "support": int(v["support"]),
+        }
+        for label, v in report.items()
+        if isinstance(v, dict) and label not in ("macro avg", "weighted avg")
+    }
+    return {
+        "accuracy": round(float(accuracy_score(labels, predicted)), 4),
+        "macro_f1": round(float(f1_score(labels, predicted, average="macro", zero_division=0)), 4),
+        "per_class": per_class,
+        "n_test": len(labels),
+    }
+
+
+def held_out_mask(n: int) -> np.ndarray:
+    """The evaluation split: rows whose 0-based index % 5 == 0 (as the issue fixes it)."""
+    return np.arange(n) % 5 == 0
+
+
+@dataclass
+class TrainResult:
+    model: TopicClassifier
+    metrics: dict
+    n_train: int
+    train_seconds: float
+
+
+def train_and_evaluate(
+    texts: Sequence[str], labels: Sequence[str], *, peer: bool = False
+) -> TrainResult:
+    """Fit on the development rows, fit the temperature and measure on the held-out rows.
+
+    ``train_seconds`` is the wall time of the fit alone (seconds), not of the evaluation.
+    The held-out rows decide only the confidence scale, never a prediction.
+    """
+    mask = held_out_mask(len(texts))
+    train_x = [t for t, m in zip(texts, mask, strict=True) if not m]
+    train_y = [t for t, m in zip(labels, mask, strict=True) if not m]
+    test_x = [t for t, m in zip(texts, mask, strict=True) if m]
+    test_y = [t for t, m in zip(labels, mask, strict=True) if m]
+    started = time.perf_counter()
+    model = fit_classifier(train_x, train_y, peer=peer)
+    seconds = time.perf_counter() - started
+    if test_x:
+        fit_temperature(model, test_x, test_y)
+    metrics = evaluate(model, test_x, test_y) if test_x else {}
+    return TrainResult(model, metrics, len(train_x), seconds)
+
+
+def format_report(metrics: dict) -> str:
+    """The evaluation as text: accuracy, macro-F1 and one line per class."""
+    lines = [
+        f"accuracy  {metrics['accuracy']:.3f}",
+        f"macro-F1  {metrics['macro_f1']:.3f}   (held-out tickets: {metrics['n_test']})",
+        "",
+        f"{'topic':<28} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}",
+    ]
+    for label, v in sorted(metrics["per_class"].items()):
+        lines.append(
+            f"{label[:28]:<28} {v['precision']:>9.3f} {v['recall']:>7.3f} "
+            f"{v['f1']:>6.3f} {v['support']:>8}"
+        )
+    return "\n".join(lines)
