@@ -88,6 +88,7 @@ def test_dates_are_days_in_the_clients_calendar(login, bob, acme):
     http = login(bob)
     assert subjects(http.get(list_url(acme, opened_before="2026-03-01"))) == {"Late-evening ticket"}
     assert subjects(http.get(list_url(acme, opened_after="2026-03-02"))) == set()
+    assert "2026-03-01 23:30" in http.get(list_url(acme)).content.decode()
 
 
 def test_the_list_shows_a_technicians_columns(login, tess, world, acme):
