@@ -4,7 +4,8 @@
 Data: the Kaggle "IT Service Ticket Classification" export (47,837 tickets,
 8 topic groups, CC0 per its Kaggle page), read from ``--data PATH``, else
 ``$VCIO_TICKETS_KAGGLE``, else
-/work/shared/data/it-service-tickets-kaggle/all_tickets_processed_improved_v3.csv.
+``../shared/data/it-service-tickets-kaggle/all_tickets_processed_improved_v3.csv``
+beside the repository.
 Nothing is copied into the repository.
 
 Split (fixed by issue 13): evaluation rows are those whose 0-based index
@@ -43,7 +44,9 @@ from vcio.helpdesk.topics.discovered import discover  # noqa: E402
 from vcio.helpdesk.topics.labelled import read_labelled_csv  # noqa: E402
 from vcio.helpdesk.topics.learned import held_out_mask, train_and_evaluate  # noqa: E402
 
-DEFAULT_DATA = "/work/shared/data/it-service-tickets-kaggle/all_tickets_processed_improved_v3.csv"
+DEFAULT_DATA = str(
+    ROOT.parent / "shared/data/it-service-tickets-kaggle/all_tickets_processed_improved_v3.csv"
+)
 
 
 def assign_rate(model, texts: list[str]) -> float:
