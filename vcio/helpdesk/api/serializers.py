@@ -37,7 +37,9 @@ class HelpdeskTicketSerializer(ClientOwnedSerializer):
     topic = HelpdeskTopicField(required=False, allow_null=True)
     department = DepartmentField(required=False, allow_null=True)
     asset = HelpdeskAssetField(required=False, allow_null=True)
-    topic_name = serializers.CharField(source="topic.name", read_only=True, default=None)
+    topic_name = serializers.CharField(
+        source="topic.name", read_only=True, default=None, allow_null=True
+    )
     body = serializers.SerializerMethodField(
         help_text="The requester's text; null for readers who do not work the client's tickets"
     )
