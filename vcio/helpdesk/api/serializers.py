@@ -106,7 +106,21 @@ class HelpdeskTicketSerializer(ClientOwnedSerializer):
         return attrs
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$", "example": "08:00:00"}
+)
+class HelpdeskTimeField(serializers.TimeField):
+    """A local time of day ("08:00:00") in the client's zone.
+
+    OpenAPI's ``format: time`` is RFC 3339's full-time, which needs a UTC
+    offset; these times have none, so the schema gives their pattern instead.
+    """
+
+
 class HelpdeskPolicySerializer(ClientOwnedSerializer):
+    business_start = HelpdeskTimeField(required=False)
+    business_end = HelpdeskTimeField(required=False)
+
     class Meta:
         model = HelpdeskPolicy
         fields = ["id", "client", "business_days", "business_start", "business_end",
