@@ -335,7 +335,10 @@ def build_tickets(client: Client, now: dt.datetime) -> list[Ticket]:
 
 
 def assign_template_topics(client: Client, tickets: list[Ticket], rng: random.Random) -> int:
-    """Gives each ticket its template's topic as a learned model would; returns topics made."""
+    """Gives each (unsaved) ticket its template's topic as a learned model would.
+
+    Returns how many topics it created.
+    """
     names = sorted({t.demo_topic for t in tickets})
     existing = {t.key: t for t in Topic.objects.filter(client=client, kind=TopicKind.LEARNED)}
     made = [
@@ -345,7 +348,6 @@ def assign_template_topics(client: Client, tickets: list[Ticket], rng: random.Ra
     ]
     Topic.objects.bulk_create(made)
     topics = {t.key: t for t in Topic.objects.filter(client=client, kind=TopicKind.LEARNED)}
-    changed = []
     for ticket in tickets:
         unsure = rng.random() < 0.04
         ticket.topic = topics[ticket.demo_topic]
@@ -354,10 +356,6 @@ def assign_template_topics(client: Client, tickets: list[Ticket], rng: random.Ra
             rng.uniform(0.3, 0.5) if unsure else rng.uniform(0.6, 0.99), 3
         )
         ticket.topic_needs_review = unsure
-        changed.append(ticket)
-    Ticket.objects.bulk_update(
-        changed, ["topic", "topic_set_by", "topic_confidence", "topic_needs_review"], 1000
-    )
     return len(made)
 
 
@@ -377,18 +375,15 @@ def load_client(client: Client, now: dt.datetime) -> str:
     if Ticket.objects.filter(client=client, source=SOURCE).exists():
         return "already loaded"
     tickets = build_tickets(client, now)
-    Ticket.objects.bulk_create(tickets, batch_size=1000)
-    # bulk_create does not set ids on every database: read them back by number.
-    ids = dict(Ticket.objects.filter(client=client, source=SOURCE).values_list("external_id", "id"))
-    for ticket in tickets:
-        ticket.pk = ticket.id = ids[ticket.external_id]
     discover = discovery()
+    if discover is None:
+        # Set before writing: one bulk insert, no update pass.
+        made = assign_template_topics(client, tickets, random.Random(f"topics-{client.slug}"))
+        topics = f"{made} learned topics"
+    Ticket.objects.bulk_create(tickets, batch_size=1000)
     if discover is not None:
         discover(client)
         topics = "topics discovered"
-    else:
-        made = assign_template_topics(client, tickets, random.Random(f"topics-{client.slug}"))
-        topics = f"{made} learned topics"
     return f"{len(tickets)} tickets, {topics}"
 
 

@@ -47,6 +47,7 @@ class HelpdeskPolicyViewSet(ScopedModelViewSet):
     select_related = ("client",)
     serializer_class = s.HelpdeskPolicySerializer
     ordering_fields = ["client__name"]
+    ordering = ["client__name", "id"]
     lookup_value_regex = r"\d+"
 
 
@@ -57,5 +58,6 @@ class SlaTargetViewSet(ScopedModelViewSet):
     select_related = ("client",)
     serializer_class = s.HelpdeskSlaTargetSerializer
     filterset_fields = ["priority"]
+    ordering = ["client__name", "priority", "id"]
     ordering_fields = ["priority", "first_response_hours", "resolve_hours"]
     lookup_value_regex = r"\d+"
