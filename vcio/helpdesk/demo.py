@@ -14,19 +14,19 @@ business hours, recent ones still open. Three stories a CIO should find:
 3. **A recurring server problem**: the same outage on the same server, three
    to five tickets within ten days, four times in the year.
 
-Topics: when topic discovery (:mod:`vcio.helpdesk.topics.discovered`) is
-installed it assigns them; otherwise each ticket gets the learned topic its
-template was written for, set by "the model" with a confidence, a few
-waiting for review. Loaded after assets (20), capacity (30) and
-availability (35), before strategy (40) turns findings into initiatives.
-Idempotent: a client that has demo tickets is left alone.
+Topics: Acme's and Globex's tickets get the learned topic their template
+was written for, set by "the model" with a confidence, a few waiting for
+review (as a practice-wide model trained on trusted categories would);
+Initech's categories are useless, so its topics are discovered from the
+text (:func:`vcio.helpdesk.topics.runs.discover_for_client`), names and
+all. Loaded after assets (20), capacity (30) and availability (35),
+before strategy (40) turns findings into initiatives. Idempotent: a client
+that has demo tickets is left alone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 import math
 import random
 from collections.abc import Callable
@@ -54,8 +54,11 @@ from vcio.helpdesk.models import (
     TopicKind,
     TopicSetBy,
 )
+from vcio.helpdesk.topics.runs import discover_for_client
 
 SOURCE = "demo"
+# Clients whose topics are discovered from the text rather than set as a learned model would.
+DISCOVERED = frozenset({"initech"})
 DAYS = 365
 QUARTER_DAYS = 91  # "this quarter" of the printer story: the last 13 weeks
 PRINTER_RISE = 1.8
@@ -359,32 +362,19 @@ def assign_template_topics(client: Client, tickets: list[Ticket], rng: random.Ra
     return len(made)
 
 
-def discovery() -> Callable[[Client], Any] | None:
-    """Topic discovery's entry point for one client, when that module is installed."""
-    if importlib.util.find_spec("vcio.helpdesk.topics.discovered") is None:
-        return None
-    module = importlib.import_module("vcio.helpdesk.topics.discovered")
-    for name in ("discover_client", "discover", "run_discovery", "discover_topics"):
-        if callable(getattr(module, name, None)):
-            return getattr(module, name)
-    return None
-
-
 def load_client(client: Client, now: dt.datetime) -> str:
     """The client's demo tickets and topics; "already loaded" when it has demo tickets."""
     if Ticket.objects.filter(client=client, source=SOURCE).exists():
         return "already loaded"
     tickets = build_tickets(client, now)
-    discover = discovery()
-    if discover is None:
+    if client.slug not in DISCOVERED:
         # Set before writing: one bulk insert, no update pass.
         made = assign_template_topics(client, tickets, random.Random(f"topics-{client.slug}"))
-        topics = f"{made} learned topics"
+        Ticket.objects.bulk_create(tickets, batch_size=1000)
+        return f"{len(tickets)} tickets, {made} learned topics"
     Ticket.objects.bulk_create(tickets, batch_size=1000)
-    if discover is not None:
-        discover(client)
-        topics = "topics discovered"
-    return f"{len(tickets)} tickets, {topics}"
+    found = discover_for_client(client)
+    return f"{len(tickets)} tickets, {found['topics']} topics discovered"
 
 
 def load_helpdesk(ctx: dict[str, Any], log: Callable[[str], None]) -> None:

@@ -28,6 +28,7 @@ from vcio.availability.tests.isolation import availability_rows_for
 from vcio.core import audit
 from vcio.core.models import Department
 from vcio.core.tests.factories import make_token
+from vcio.helpdesk.tests.isolation import helpdesk_rows_for
 from vcio.reviews.tests.factories import review_rows_for
 from vcio.strategy.tests.factories import strategy_rows_for
 
@@ -66,6 +67,7 @@ def api_schema(acme, globex, alice, bob, owner_token, keep_test_connection):
     asset_rows_for(acme, "x")
     availability_rows_for(acme, "x")
     strategy_rows_for(acme, "x")
+    helpdesk_rows_for(acme, "x")
     review_rows_for(acme, "x", bob)
     loaded = schemathesis.openapi.from_wsgi(
         "/api/schema/?format=json",

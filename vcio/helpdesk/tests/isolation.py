@@ -6,6 +6,7 @@ import datetime
 
 from django.utils import timezone
 
+from vcio.assets.models import Asset
 from vcio.core.models import Client
 from vcio.helpdesk.models import (
     HelpdeskPolicy,
@@ -19,9 +20,9 @@ from vcio.helpdesk.models import (
 
 
 def helpdesk_rows_for(client: Client, marker: str) -> Ticket:
-    """A learned and a discovered topic, a ticket under each (one waiting for review), the
-    client's policy and an SLA target, and a client-own topic model, each carrying ``marker``.
-    Returns the first ticket."""
+    """A learned and a discovered topic, a ticket under each (the first on an asset, the
+    second waiting for review), the client's policy, an SLA target and a client-own topic
+    model, each carrying ``marker``. Returns the first ticket."""
     now = timezone.now().replace(microsecond=0)
     learned = Topic.objects.create(
         client=client, kind=TopicKind.LEARNED, key=f"{marker} printers", name=f"{marker} printers"
@@ -30,9 +31,10 @@ def helpdesk_rows_for(client: Client, marker: str) -> Ticket:
         client=client, kind=TopicKind.DISCOVERED, key="d0", name=f"{marker} vpn · token",
         terms=[marker, "vpn"], centroid={"vpn": 0.5},
     )  # fmt: skip
+    asset = Asset.objects.create(client=client, name=f"{marker} printer")
     ticket = Ticket.objects.create(
-        client=client, source="test", external_id=f"{marker}-1", subject=f"{marker} printer jam",
-        body=f"{marker} body", requester=f"{marker} requester",
+        client=client, asset=asset, source="test", external_id=f"{marker}-1",
+        subject=f"{marker} printer jam", body=f"{marker} body", requester=f"{marker} requester",
         opened_at=now - datetime.timedelta(days=2), first_response_at=now,
         resolved_at=now, priority=Priority.HIGH, status="resolved", topic=learned,
         topic_confidence=0.9, topic_set_by="model", satisfaction=4,

@@ -19,7 +19,7 @@ from vcio.assets.models import AssetKind
 from vcio.core.demo import load_core
 from vcio.core.models import Client
 from vcio.helpdesk import demo
-from vcio.helpdesk.models import SlaTarget, Status, Ticket, Topic
+from vcio.helpdesk.models import SlaTarget, Status, Ticket, Topic, TopicKind
 
 pytestmark = pytest.mark.django_db
 PASSWORD_SUBJECT = re.compile(r"password|locked", re.I)
@@ -103,9 +103,13 @@ def test_the_demo_tells_its_stories_and_loads_once(loaded):
         assert old.filter(status__in=[Status.RESOLVED, Status.CLOSED]).count() > old.count() * 0.9
         assert tickets.filter(reopen_count__gt=0).exists()
         assert tickets.filter(satisfaction__isnull=False).exists()
-        # Every ticket has a topic; some wait for review.
+        # Every ticket has a topic: learned (some wait for review) or discovered from the text.
         assert not tickets.filter(topic=None).exists()
-        assert tickets.filter(topic_needs_review=True).exists()
+        if client.slug in demo.DISCOVERED:
+            assert not tickets.exclude(topic__kind=TopicKind.DISCOVERED).exists()
+            assert Topic.objects.filter(client=client, kind=TopicKind.DISCOVERED).count() >= 4
+        else:
+            assert tickets.filter(topic_needs_review=True).exists()
         assert SlaTarget.objects.filter(client=client).count() == 4
 
     before = (Ticket.objects.count(), Topic.objects.count(), SlaTarget.objects.count())
