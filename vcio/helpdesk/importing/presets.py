@@ -14,14 +14,14 @@ checked is said so. Headers are matched case-insensitively with ``-`` and
   Updated At, Closed At, Close Escalation At, …, First Response At, …``.
   Zammad keeps no "resolved" time: Closed At is the only end time.
 - **osTicket** — the agent panel's ticket export. *Verified* in
-  osTicket/osTicket ``include/class.queue.php`` (``CustomQueue::
-  getExportableFields``, 1.11 and later, used by ``include/class.export.php``
-  ``dumpTickets``): ``Ticket Number, Date Created, Subject, From, From Email,
-  Priority, Department, Help Topic, Source, Current Status, Last Updated, SLA
-  Due Date, Due Date, Closed Date, Overdue, Merged, Linked, Answered, Agent
+  osTicket/osTicket ``include/class.queue.php`` at commit 8876338
+  (``CustomQueue::getExportableFields``, which ``include/class.export.php``
+  ``dumpTickets`` uses): ``Ticket Number, Date Created, Subject, From, From
+  Email, Priority, Department, Help Topic, Source, Current Status, Last Updated,
+  SLA Due Date, Due Date, Closed Date, Overdue, Merged, Linked, Answered, Agent
   Assigned, Team Assigned, Thread Count, Reopen Count, Attachment Count, Task
-  Count`` then the ticket form's custom fields. 1.10's list (older
-  ``class.export.php``) had no Closed Date and no Reopen Count. "Source" is the
+  Count`` then the ticket form's custom fields. An older ``class.export.php``
+  wrote its own list, without Closed Date and Reopen Count. "Source" is the
   channel (email, web), not a system: not imported.
 - **GLPI** — the ticket list's CSV export writes each search option's name,
   prefixed by its group: ``"$groupname - $name"`` where the search builds its
