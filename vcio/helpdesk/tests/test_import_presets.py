@@ -79,11 +79,35 @@ def test_times_and_people_come_from_each_layout(acme):
     assert jira.opened_at == dt.datetime(2024, 3, 1, 9, 5, tzinfo=UTC)
     assert (jira.satisfaction, jira.source_category) == (4, "Get IT help")
     _, got = imported(acme, DATA / "freshdesk.csv")
-    assert got["812"].body == "Wifi is very slow" and got["812"].satisfaction == 5
+    fd = got["812"]
+    assert fd.body == "Wifi is very slow" and fd.satisfaction == 5
+    # "Initial response time" is the moment of the first reply, "Due by Time" is not imported.
+    assert fd.first_response_at - fd.opened_at == dt.timedelta(minutes=15)
+    assert (fd.requester, fd.requester_email, fd.source_category) == (
+        "Ann Archer",
+        "ann@acme.test",
+        "Incident",
+    )
     _, got = imported(acme, DATA / "connectwise.csv")
     cw = got["220451"]
     assert cw.opened_at == dt.datetime(2024, 3, 1, 7, 45, tzinfo=UTC)  # US month first
     assert cw.first_response_at - cw.opened_at == dt.timedelta(minutes=10)
+    _, got = imported(acme, DATA / "glpi.csv")
+    glpi = got["5012"]
+    # GLPI's "Type" (Incident/Request) comes before "Category" and must not take its place.
+    assert glpi.source_category == "Hardware > Scanner"
+    assert (glpi.requester, glpi.assignee) == ("ann", "tess")
+    assert glpi.satisfaction == 4 and glpi.resolved_at - glpi.opened_at == dt.timedelta(hours=30)
+    _, got = imported(acme, DATA / "autotask.csv")
+    at = got["T20240301.0001"]
+    assert (at.subject, at.requester, at.assignee, at.source_category) == (
+        "Email bounces",
+        "Ann Archer",
+        "Tess Tech",
+        "Email",
+    )
+    assert at.first_response_at - at.opened_at == dt.timedelta(minutes=20)
+    assert at.resolved_at - at.opened_at == dt.timedelta(hours=5)
 
 
 def test_a_windows_1252_export_keeps_its_accents(acme):
@@ -114,3 +138,34 @@ def test_an_xlsx_export_imports_like_its_csv(acme, tmp_path):
 def test_a_preset_can_be_named_and_source_is_the_tools(acme):
     report, got = imported(acme, DATA / "halopsa.csv", preset="halopsa")
     assert report.preset == "halopsa" and got["4711"].first_response_at is not None
+
+
+def test_older_header_spellings_are_still_recognised(acme, tmp_path):
+    """Freshdesk's older export wrote "Ticket Id", "Created Time" and "Requester"; headers
+    match whatever their case, and its "Customer" (the company) is not taken as the requester."""
+    path = tmp_path / "freshdesk_old.csv"
+    path.write_text(
+        "Ticket Id,Subject,Status,Priority,Customer,Requester,Agent,Group,Created Time,"
+        "Due by Time,Resolved Time\n"
+        "77,Printer offline,Resolved,Medium,Acme Corp,Ann Archer,Tess Tech,IT,"
+        "2024-04-01 08:00:00,2024-04-02 08:00:00,2024-04-01 10:30:00\n",
+        encoding="utf-8",
+    )
+    report, got = imported(acme, path)
+    assert report.preset == "freshdesk"
+    t = got["77"]
+    assert (t.requester, t.assignee, t.status) == ("Ann Archer", "Tess Tech", "resolved")
+    assert t.resolved_at - t.opened_at == dt.timedelta(hours=2, minutes=30)
+
+
+def test_jira_server_satisfaction_column_is_read_too(acme, tmp_path):
+    """Jira Cloud writes "Satisfaction rating"; some sites export "Custom field (Satisfaction)"."""
+    path = tmp_path / "jira_dc.csv"
+    path.write_text(
+        "Summary,Issue key,Issue id,Issue Type,Status,Priority,Created,Resolved,"
+        "Custom field (Satisfaction)\n"
+        "VPN down,ITSM-7,10007,Incident,Done,High,01/Mar/24 9:05 AM,01/Mar/24 11:05 AM,2\n",
+        encoding="utf-8",
+    )
+    report, got = imported(acme, path)
+    assert report.preset == "jira" and got["ITSM-7"].satisfaction == 2
