@@ -186,7 +186,13 @@ class TicketTarget:
                 else:
                     upsert.update(current, data)
             upsert.flush()
-        return upsert.finish()
+        counts = upsert.finish()
+        if counts.created and not dry_run:
+            # Inside the import's transaction: the tickets and their topics land together.
+            from vcio.helpdesk.topics.jobs import topics_after_import
+
+            topics_after_import(client)
+        return counts
 
 
 def link(data: dict[str, Any], values: dict[str, Any], departments: Departments,
