@@ -10,11 +10,12 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Count
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from vcio.core.access import access_for
 from vcio.core.api.base import ScopedQueryMixin, ScopedReadOnlyModelViewSet
 from vcio.core.api.serializers import ScopedPkField
 from vcio.core.filters import FilterSet, client_filter
@@ -207,6 +208,9 @@ class TopicReviewViewSet(ScopedQueryMixin, mixins.ListModelMixin, viewsets.Gener
     @extend_schema(request=TopicChoiceSerializer, responses={200: TopicReviewSerializer})
     def create(self, request: Request, *args, **kwargs) -> Response:
         """A person's topic for the ticket: kept by later runs, used in the next training."""
+        # Refuse before validating: one who may edit nowhere gets a 403, not field errors.
+        if access_for(request.user).client_ids(Perm.EDIT) == set():
+            raise exceptions.PermissionDenied("You may not change tickets' topics.")
         body = TopicChoiceSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         ticket, topic = body.validated_data["ticket"], body.validated_data["topic"]

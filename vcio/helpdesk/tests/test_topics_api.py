@@ -108,7 +108,7 @@ def test_models_are_read_only_with_metrics_and_practice_models_hidden_from_clien
 
 
 def test_review_queue_lists_unsure_tickets_and_a_persons_choice_clears_them(
-    api, acme, globex, bob, carol, dave
+    api, acme, globex, bob, carol, dave, gina
 ):
     printing, laptop = make_topic(acme, "Printing"), make_topic(acme, "Laptop")
     unsure = make_ticket(acme, topic=printing, topic_confidence=0.3, topic_needs_review=True,
@@ -119,7 +119,9 @@ def test_review_queue_lists_unsure_tickets_and_a_persons_choice_clears_them(
     assert api(dave).get(url).json()["results"] == []
     body = {"ticket": unsure.pk, "topic": laptop.pk}
     assert api(carol).post(url, body, format="json").status_code == 403
-    assert api(dave).post(url, body, format="json").status_code == 400  # cannot see either
+    assert api(dave).post(url, body, format="json").status_code == 403  # may edit nowhere
+    refused = api(gina).post(url, body, format="json")  # edits Globex, cannot see Acme's rows
+    assert refused.status_code == 400 and "ticket" in refused.json()
     foreign = make_topic(globex, "Laptop")
     cross = api(bob).post(url, {"ticket": unsure.pk, "topic": foreign.pk}, format="json")
     assert cross.status_code == 400 and "topic" in cross.json()

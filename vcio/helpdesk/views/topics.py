@@ -122,6 +122,7 @@ class TopicsPage(ClientMixin, generic.TemplateView):
 class _TopicAction(ClientMixin, generic.View):
     """A POST on one of the client's topics; needs EDIT; back to the topics page."""
 
+    model = Topic  # the isolation walker aims ``pk`` at another client's topic
     http_method_names = ["post"]
     client_perm = Perm.EDIT
 
@@ -169,6 +170,7 @@ class SplitTopic(_TopicAction):
 class ChooseTicketTopic(ClientMixin, generic.View):
     """POST ``topic``: a person's topic for one of the client's tickets."""
 
+    model = Ticket
     http_method_names = ["post"]
     client_perm = Perm.EDIT
 
