@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from vcio.helpdesk.analytics.data import Period, period_of
 
 KINDS = ("month", "quarter", "year")
+EARLIEST, LATEST = datetime.date(1970, 1, 1), datetime.date(2199, 12, 31)
 MAX_DAYS = 3 * 366  # a longer span is a typo, and loads years of tickets
 
 
@@ -30,9 +31,13 @@ def _date(params: Mapping[str, str], field: str) -> datetime.date | None:
     if not raw:
         return None
     try:
-        return datetime.date.fromisoformat(raw)
+        day = datetime.date.fromisoformat(raw)
     except ValueError:
         raise PeriodError(field, f"{field}: {raw!r} is not a date (expected YYYY-MM-DD).") from None
+    if not EARLIEST <= day <= LATEST:
+        # Comparisons reach a year back and a period forward: keep clear of year 1 and 9999.
+        raise PeriodError(field, f"{field}: {day} is outside {EARLIEST.year}–{LATEST.year}.")
+    return day
 
 
 def parse_period(params: Mapping[str, str], client, today: datetime.date) -> Period:

@@ -95,7 +95,7 @@ class HelpdeskVolumeSerializer(s.Serializer):
     )
     by_asset = HelpdeskTopicCountSerializer(many=True)
     by_priority = HelpdeskPriorityCountSerializer(many=True)
-    unit = s.ChoiceField(choices=["week", "month"])
+    unit = s.CharField(help_text="week or month: the series' buckets.")
     series = HelpdeskSeriesSerializer()
 
 
@@ -175,7 +175,7 @@ class HelpdeskTrendSerializer(s.Serializer):
     p = s.FloatField(help_text="Two-sided exact test of the two rates.")
     q = s.FloatField(help_text="p adjusted across topics (Benjamini–Hochberg).")
     news = s.BooleanField()
-    direction = s.ChoiceField(choices=["rising", "falling", "flat"])
+    direction = s.CharField(help_text="rising, falling or flat.")
     words = s.CharField()
 
 
@@ -192,7 +192,7 @@ class HelpdeskTrendsSerializer(s.Serializer):
 
 
 class HelpdeskRecurringGroupSerializer(s.Serializer):
-    kind = s.ChoiceField(choices=["asset", "department"])
+    kind = s.CharField(help_text="asset or department: where it recurs.")
     topic_id = s.IntegerField()
     topic = s.CharField()
     where_id = s.IntegerField(allow_null=True)

@@ -52,6 +52,8 @@ def test_a_fiscal_quarter_by_name(api, alice, acme, printers):
         ({"client": "acme", "start": "2026-05-01"}, "end", "give both"),
         ({"client": "acme", "period": "decade"}, "period", "'decade'"),
         ({"client": "acme", "start": "2020-01-01", "end": "2026-01-01"}, "end", "3 years"),
+        ({"client": "acme", "on": "9999-12-31"}, "on", "outside 1970–2199"),
+        ({"client": "acme", "start": "0001-01-01", "end": "0001-01-02"}, "start", "outside"),
     ],
 )
 def test_bad_parameters_answer_400_naming_them(api, bob, acme, params, field, words):
