@@ -9,7 +9,7 @@ import pytest
 
 from vcio.core.importer import engine
 from vcio.helpdesk.models import Ticket, TopicKind, TopicSetBy
-from vcio.helpdesk.tests import test_topics_samples as samples
+from vcio.helpdesk.tests import topic_samples as samples
 from vcio.helpdesk.topics import jobs, store
 from vcio.helpdesk.topics.learned import train_and_evaluate
 

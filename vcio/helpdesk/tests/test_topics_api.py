@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from vcio.helpdesk.models import Ticket, Topic, TopicKind, TopicModel, TopicSetBy
-from vcio.helpdesk.tests import test_topics_samples as samples
+from vcio.helpdesk.tests import topic_samples as samples
 from vcio.helpdesk.tests.factories import make_ticket, make_topic
 from vcio.helpdesk.topics import store
 from vcio.helpdesk.topics.learned import train_and_evaluate

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from sklearn.metrics import normalized_mutual_info_score
 
 from vcio.helpdesk.models import Ticket, Topic, TopicKind, TopicSetBy
-from vcio.helpdesk.tests import test_topics_samples as samples
+from vcio.helpdesk.tests import topic_samples as samples
 from vcio.helpdesk.tests.factories import make_topic
 from vcio.helpdesk.topics import edits
 from vcio.helpdesk.topics.discovered import cosine, discover, match_clusters, topic_name

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from vcio.helpdesk.models import Ticket, Topic, TopicKind, TopicModel, TopicSetBy
-from vcio.helpdesk.tests import test_topics_samples as samples
+from vcio.helpdesk.tests import topic_samples as samples
 from vcio.helpdesk.tests.factories import make_ticket
 from vcio.helpdesk.topics import assign, edits, store
 from vcio.helpdesk.topics.learned import (

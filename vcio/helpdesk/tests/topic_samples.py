@@ -164,24 +164,3 @@ def load_tickets(client, *, with_categories: bool = True, start: dt.datetime | N
         )
         for i, (subject, body, label) in enumerate(sample_tickets())
     ]
-
-
-def topic_rows_for(client, marker: str) -> None:
-    """One row of each topics model for ``client``, carrying ``marker`` (for the walkers)."""
-    from django.utils import timezone
-
-    from vcio.helpdesk.models import Topic, TopicKind, TopicModel, TopicSetBy
-    from vcio.helpdesk.tests.factories import make_ticket
-
-    topic = Topic.objects.create(
-        client=client, kind=TopicKind.DISCOVERED, key="d1", name=f"{marker} printers",
-        terms=["printer"], centroid={"printer": 1.0},
-    )  # fmt: skip
-    make_ticket(
-        client, subject=f"{marker} printer jams", topic=topic, topic_confidence=0.2,
-        topic_needs_review=True, topic_set_by=TopicSetBy.MODEL,
-    )  # fmt: skip
-    TopicModel.objects.create(
-        client=client, version=1, trained_at=timezone.now(), method=f"{marker} model",
-        labels=[f"{marker} printers"], blob=b"",
-    )  # fmt: skip
