@@ -73,9 +73,11 @@ def examples_by_topic(tickets, topic_ids: list[int]) -> dict[int, list[Ticket]]:
 
 
 def trend_svg(name: str, weeks: list[dt.date], counts: list[int]) -> str:
+    # Short day labels: the chart is small and ISO dates would overlap.
     return line_chart(
-        weeks, counts, title=f"Tickets a week: {name}", integer_axis=True, width=260, height=90
-    )
+        weeks, counts, title=f"Tickets a week: {name}", integer_axis=True, width=260, height=90,
+        x_format=lambda day: f"{day.day} {day:%b}",
+    )  # fmt: skip
 
 
 class TopicsPage(ClientMixin, generic.TemplateView):
