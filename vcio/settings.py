@@ -341,6 +341,9 @@ VCIO_CAPACITY_SERVER_RUN_COST_PER_YEAR = env_int(
     "VCIO_CAPACITY_SERVER_RUN_COST_PER_YEAR", 1500, minimum=0
 )
 VCIO_CAPACITY_UPGRADE_COST = env_int("VCIO_CAPACITY_UPGRADE_COST", 3000, minimum=0)
+# What an hour of help-desk work costs the client (its currency): the support time a remedy
+# for a frequent ticket topic saves is priced at this rate (vcio.helpdesk.recommendations).
+VCIO_HELPDESK_HOURLY_RATE = env_int("VCIO_HELPDESK_HOURLY_RATE", 85, minimum=0, maximum=10_000)
 # How many exporters one worker scrapes at once.
 VCIO_SCRAPE_CONCURRENCY = env_int("VCIO_SCRAPE_CONCURRENCY", 8, minimum=1, maximum=256)
 # "Check now" requests one user may have waiting for the worker at once.
