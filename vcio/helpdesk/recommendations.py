@@ -229,45 +229,71 @@ def _remedy_draft(w, topic_id, name, n, share, remedy: Remedy, rate: Decimal, id
     )
 
 
+def _past_replacement(asset: dict, policies: dict, today: datetime.date) -> bool:
+    """True when the asset is older than its kind's lifecycle replacement age."""
+    policy = policies.get(asset["kind"])
+    age = age_years(asset["purchase_date"], today)
+    return bool(policy and policy.replaces and age is not None
+                and age >= policy.replace_after_years)  # fmt: skip
+
+
 def root_causes(client_ids: list[int]) -> list[RecommendationDraft]:
-    """A recurring problem on one asset (the client's N tickets in D days): a root-cause review."""
+    """A recurring problem on one asset (the client's N tickets in D days): a root-cause review.
+
+    An asset already past its replacement age is left out: replacing it is the
+    remedy, and :func:`replace_old_assets` argues for that.
+    """
     windows = clients_windows(client_ids, None, WINDOW)
     policies = policy_for_clients(list(windows))
+    found = [
+        (cid, g)
+        for cid, w in windows.items()
+        for g in recurring(w.opened, *policies[cid])
+        if g["kind"] == "asset"
+    ]
+    assets = _asset_rows({g["where_id"] for _, g in found}) if found else {}
+    lifecycle = (
+        policies_for_clients({cid: w.client["currency"] for cid, w in windows.items()})
+        if found
+        else {}
+    )
     drafts = []
-    for cid, w in windows.items():
-        count, days = policies[cid]
-        for g in recurring(w.opened, count, days):
-            if g["kind"] != "asset":
-                continue
-            c = w.client
-            drafts.append(
-                RecommendationDraft(
-                    key=f"helpdesk.rootcause.{g['topic_id']}.{g['where_id']}",
-                    client_id=cid,
-                    title=f"Find the root cause of {g['topic']} on {g['where']}",
-                    why=f"{g['count']} {g['topic']} tickets on {g['where']} within {days} days "
-                    f"({len(g['tickets'])} in the last {WINDOW}): fixing the cause once costs "
-                    "less than answering it again.",
-                    category="availability",
-                    source_app="helpdesk",
-                    risk="high" if g["count"] >= 2 * count else "medium",
-                    evidence_url=topic_url(
-                        c["slug"],
-                        g["topic_id"],
-                        (w.end - datetime.timedelta(days=WINDOW)).date(),
-                        w.end.date(),
-                    ),
-                    evidence={
-                        "topic": g["topic"],
-                        "asset": g["where"],
-                        "most_in_window": g["count"],
-                        "window_days": days,
-                        "ticket_ids": g["tickets"][:EVIDENCE_IDS],
-                    },
-                    effort_days=Decimal("1"),
-                )
-            )
+    for cid, g in found:
+        w, days = windows[cid], policies[cid][1]
+        asset = assets.get(g["where_id"])
+        if asset and _past_replacement(asset, lifecycle[cid], w.end.date()):
+            continue
+        drafts.append(_root_cause_draft(w, g, policies[cid][0], days))
     return drafts
+
+
+def _root_cause_draft(w: ClientWindow, g: dict, count: int, days: int) -> RecommendationDraft:
+    c = w.client
+    return RecommendationDraft(
+        key=f"helpdesk.rootcause.{g['topic_id']}.{g['where_id']}",
+        client_id=c["id"],
+        title=f"Find the root cause of {g['topic']} on {g['where']}",
+        why=f"{g['count']} {g['topic']} tickets on {g['where']} within {days} days "
+        f"({len(g['tickets'])} in the last {WINDOW}): fixing the cause once costs "
+        "less than answering it again.",
+        category="availability",
+        source_app="helpdesk",
+        risk="high" if g["count"] >= 2 * count else "medium",
+        evidence_url=topic_url(
+            c["slug"],
+            g["topic_id"],
+            (w.end - datetime.timedelta(days=WINDOW)).date(),
+            w.end.date(),
+        ),  # fmt: skip
+        evidence={
+            "topic": g["topic"],
+            "asset": g["where"],
+            "most_in_window": g["count"],
+            "window_days": days,
+            "ticket_ids": g["tickets"][:EVIDENCE_IDS],
+        },
+        effort_days=Decimal("1"),
+    )
 
 
 GENERATORS = [

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from vcio.assets.models import AssetKind, LifecyclePolicy
+from vcio.assets.models import Asset, AssetKind, LifecyclePolicy
 from vcio.assets.tests.factories import AssetFactory
 from vcio.helpdesk import recommendations as recs
 from vcio.helpdesk.models import HelpdeskPolicy
@@ -107,3 +107,21 @@ def test_noise_makes_no_recommendation(acme):
         make_ticket(acme, opened_at=ago(d), topic=topic, asset=old)
     assert recs.replace_old_assets([acme.pk]) == []
     assert recs.known_remedies([acme.pk]) == []
+
+
+def test_a_recurring_problem_on_an_asset_due_for_replacement_is_not_a_root_cause_review(
+    acme, printers
+):
+    # Five tickets on each printer in the last 90 days, 15 days apart: 3 within 40 days on
+    # each. The two old printers are argued for replacement, not for a root-cause review.
+    HelpdeskPolicy.objects.create(client=acme, recurring_count=3, recurring_days=40)
+    replaced = {a["name"] for d in recs.replace_old_assets([acme.pk]) for a in d.evidence["assets"]}
+    assert replaced == {"PRN-OLD1", "PRN-OLD2"}
+    reviewed = {d.evidence["asset"] for d in recs.root_causes([acme.pk])}
+    assert reviewed == {"PRN-NEW"}
+    # Bought last year, the same two printers' repeats would call for a review.
+    Asset.objects.filter(client=acme, name__startswith="PRN-OLD").update(
+        purchase_date=timezone.localdate() - dt.timedelta(days=300)
+    )
+    reviewed = {d.evidence["asset"] for d in recs.root_causes([acme.pk])}
+    assert {"PRN-OLD1", "PRN-OLD2"} <= reviewed
