@@ -61,7 +61,10 @@ class IdModelChoiceField(filter_fields.ModelChoiceField):
     """A choice of row by id: the id is checked before the (scoped) choices are searched."""
 
     def to_python(self, value: object):
-        if value not in self.empty_values and self.to_field_name in (None, "pk", "id"):
+        # A filter's null choice ("none": rows without one) is a word, not an id.
+        is_null_choice = self.null_label is not None and value == self.null_value
+        by_id = self.to_field_name in (None, "pk", "id")
+        if value not in self.empty_values and by_id and not is_null_choice:
             parse_id(value)
         return super().to_python(value)
 

@@ -72,7 +72,13 @@ class TicketFilter(FilterSet):
     )
     status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
     priority = django_filters.ChoiceFilter(choices=Priority.choices, empty_label="Any priority")
-    topic = IdChoiceFilter(queryset=visible_topics, empty_label="All topics")
+    # "none": tickets without a topic yet (the overview links its "(none)" row here).
+    topic = IdChoiceFilter(
+        queryset=visible_topics,
+        empty_label="All topics",
+        null_label="No topic yet",
+        null_value="none",
+    )
     department = IdChoiceFilter(queryset=visible_departments, empty_label="All departments")
     asset = IdChoiceFilter(queryset=visible_assets, empty_label="Any asset")
     requester = django_filters.CharFilter(

@@ -200,3 +200,15 @@ def test_a_correction_naming_another_clients_topic_is_refused(login, tess, world
     assert response.status_code == 400
     assert "not one of this client" in response.content.decode()
     assert Ticket.objects.get(pk=toner.pk).topic_id == world["jam"].topic_id
+
+
+def test_topic_none_lists_the_tickets_without_a_topic_on_the_page_and_in_the_api(acme, bob, client):
+    # The overview's "(none)" row links here with topic=none.
+    client.force_login(bob)
+    printers = make_topic(acme, "Printers")
+    make_ticket(acme, subject="Jammed tray", topic=printers)
+    make_ticket(acme, subject="Something odd")
+    html = client.get("/clients/acme/helpdesk/tickets/?topic=none").content.decode()
+    assert "Something odd" in html and "Jammed tray" not in html
+    found = client.get("/api/helpdesk/tickets/?client=acme&topic=none").json()["results"]
+    assert [t["subject"] for t in found] == ["Something odd"]
