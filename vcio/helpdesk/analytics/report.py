@@ -43,12 +43,15 @@ def _topic_trends(client_id: int, so_far: Period, whole: Period) -> dict[str, li
         client_id, {"current": so_far, "previous": previous, "last_year": last_year}
     )
     names = dict(Topic.objects.filter(client_id=client_id).values_list("id", "name"))
+    first = trends.first_ticket(client_id)
     out = {}
     for key, before in (("previous", previous), ("last_year", last_year)):
-        rows = trends.compare(counts, names, so_far, before, key)
+        covered = trends.recorded_since(first, before)
+        rows = trends.compare(counts, names, so_far, before, key) if covered else []
         for r in rows:
             r["words"] = trends.change_words(r)
         out[key] = rows
+        out[f"{key}_covered"] = covered
     out["previous_period"] = {"start": previous.start, "end": previous.end}
     out["last_year_period"] = {"start": last_year.start, "end": last_year.end}
     return out

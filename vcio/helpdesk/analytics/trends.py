@@ -7,11 +7,17 @@ Poisson rates). Two-sided p-values are adjusted across the client's topics
 with Benjamini–Hochberg (false discovery rate), and a topic is news only
 when the adjusted value is under :data:`ALPHA` and it had at least
 :data:`MIN_COUNT` tickets in the larger of the two periods: noise is not news.
+
+A comparison period is left out when the client's tickets are not recorded
+that far back (:func:`recorded_since`): a year of imported history compared
+with the same quarter a year before would otherwise call every topic "new".
 """
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+import datetime
+
+from django.db.models import Count, Min, Q
 from scipy.stats import binomtest
 
 from vcio.helpdesk.analytics.data import Period
@@ -19,6 +25,9 @@ from vcio.helpdesk.models import Ticket
 
 ALPHA = 0.05
 MIN_COUNT = 5
+# A period counts as recorded when the client's tickets are recorded for at least this
+# share of it: an export's first ticket rarely falls on the period's very first day.
+RECORDED_SHARE = 0.5
 
 
 def topic_counts(client_id: int, periods: dict[str, Period]) -> dict[int | None, dict[str, int]]:
@@ -36,6 +45,24 @@ def topic_counts(client_id: int, periods: dict[str, Period]) -> dict[int | None,
         .order_by("topic_id")
     )
     return {r["topic_id"]: {name: r[name] for name in periods} for r in rows}
+
+
+def first_ticket(client_id: int) -> datetime.datetime | None:
+    """When the client's earliest recorded ticket was opened (None: no tickets); one query."""
+    return Ticket.objects.filter(client_id=client_id).aggregate(first=Min("opened_at"))["first"]
+
+
+def recorded_since(first: datetime.datetime | None, period: Period) -> bool:
+    """True when the client's tickets are recorded for most of ``period``.
+
+    "Most": from its first ticket on, at least :data:`RECORDED_SHARE` of the
+    period. Otherwise the period's "no tickets" means "no record", and comparing
+    with it would be news made of missing data.
+    """
+    if first is None:
+        return False
+    grace = (period.utc_end - period.utc_start) * (1 - RECORDED_SHARE)
+    return first <= period.utc_start + grace
 
 
 def bh_adjust(p_values: list[float]) -> list[float]:

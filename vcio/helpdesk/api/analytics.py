@@ -189,6 +189,14 @@ class HelpdeskTrendsSerializer(s.Serializer):
     last_year = HelpdeskTrendSerializer(many=True)
     previous_period = HelpdeskSpanSerializer()
     last_year_period = HelpdeskSpanSerializer()
+    previous_covered = s.BooleanField(
+        help_text="False when the client's tickets are not recorded as far back as the "
+        "previous period: it is not compared (``previous`` is empty)."
+    )
+    last_year_covered = s.BooleanField(
+        help_text="False when tickets are not recorded as far back as the same period a "
+        "year before: it is not compared (``last_year`` is empty)."
+    )
 
 
 class HelpdeskRecurringGroupSerializer(s.Serializer):

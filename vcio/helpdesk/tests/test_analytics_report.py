@@ -176,5 +176,23 @@ def test_report_runs_a_fixed_number_of_queries(acme, django_assert_max_num_queri
         make_ticket(
             acme, opened_at=u(2026, 4, 1 + i % 28, 9), topic=topic, resolved_at=u(2026, 5, 1)
         )
-    with django_assert_max_num_queries(7):
+    # 8: the tickets, topics, targets, hours, policy, trends' counts and names, first ticket.
+    with django_assert_max_num_queries(8):
         build_report(acme, Q2, AFTER)
+
+
+def test_a_period_before_the_tickets_were_recorded_is_not_compared(acme):
+    # Records start on 20 March: Q1 (1 Jan – 31 Mar) is recorded for 12 of its 90 days, so
+    # "nothing before" would be missing data, and every topic would look new.
+    printers = make_topic(acme, "Printers")
+    make_ticket(acme, opened_at=u(2026, 3, 20, 9), topic=printers)
+    for i in range(20):
+        make_ticket(acme, opened_at=u(2026, 4, 2 + i, 9), topic=printers)
+    found = build_report(acme, Q2, AFTER)["trends"]
+    assert found["previous_covered"] is False and found["previous"] == []
+    assert found["last_year_covered"] is False and found["last_year"] == []
+    # Recorded from 14 February on (46 of Q1's 90 days): compared, and Printers is news.
+    make_ticket(acme, opened_at=u(2026, 2, 14, 9), topic=printers)
+    found = build_report(acme, Q2, AFTER)["trends"]
+    assert found["previous_covered"] is True
+    assert [r["name"] for r in found["previous"] if r["news"]] == ["Printers"]
