@@ -182,3 +182,26 @@ def test_csv_without_the_label_column_is_refused_naming_it(tmp_path):
 
     with pytest.raises(CommandError, match="no column `Topic_group`"):
         call_command("topics", "evaluate", "--file", str(path))
+
+
+def test_prediction_is_the_blend_of_svm_and_logistic_regression_and_the_peer_is_the_svm():
+    from scipy.special import softmax
+
+    texts, labels = _data()
+    model = fit_classifier(texts[20:], labels[20:])
+    peer = fit_classifier(texts[20:], labels[20:], peer=True)
+    features = model.words.transform(texts[:20])
+    # The blend computed here by hand: 0.7 x softmax(SVM / 0.3) + 0.3 x LR probabilities.
+    blend = 0.7 * softmax(model.svm.decision_function(features) / 0.3, axis=1)
+    blend += 0.3 * model.logreg.predict_proba(features)
+    predicted, _ = model.predict(texts[:20])
+    assert predicted == [str(c) for c in model.classes[blend.argmax(axis=1)]]
+    assert peer.logreg is None
+    peer_scores = peer.svm.decision_function(peer.words.transform(texts[:20]))
+    assert peer.predict(texts[:20])[0] == [str(c) for c in peer.classes[peer_scores.argmax(1)]]
+
+
+def test_method_description_fits_the_model_row():
+    from vcio.helpdesk.topics.learned import METHOD
+
+    assert len(METHOD) <= TopicModel._meta.get_field("method").max_length
