@@ -16,9 +16,13 @@ looking at labels: a fixed rule, ``√(n/10)`` clusters for ``n`` tickets
 (31 for 9,568), between ``MIN_K`` and ``MAX_K``, at most one per ~8 tickets.
 
 On the Kaggle IT tickets (9,568 evaluation rows, 8 labels, labels used only
-to measure; ``bench/helpdesk_topics.py``): NMI 0.33 / ARI 0.12 at the rule's
-k = 31, against 0.26 / 0.12 for the earlier NMF with k = 16, ≤ 0.31 for
-k-means on LSA alone and 0.27 for spectral clustering on a kNN graph.
+to measure; ``bench/helpdesk_topics.py``): NMI 0.337 / ARI 0.111 at the
+rule's k = 31 and seed 0 (0.337–0.352 over seeds 0–4), about 4 s on 2 cores;
+the earlier NMF with k = 16 reached 0.263 / 0.116. Tried and dropped (no
+gain beyond the seed-to-seed spread): k-means on LSA alone (≤ 0.31), spectral
+clustering on a kNN graph (≤ 0.29, minutes), Ward (0.31), UMAP then k-means
+or HDBSCAN (0.33, a numba dependency and 25–200 s), classifier refinement
+rounds (lower), a consensus of runs.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits  # installed with scikit-learn
 
 MIN_K = 2
 MAX_K = 40
@@ -163,8 +168,12 @@ def discover(texts: Sequence[str], k: int | None = None, *, seed: int = 0) -> Di
     assignments = np.full(len(texts), -1)
     if k < 1:
         return Discovery(assignments, [], vectorizer, np.zeros((len(texts), 0)))
-    points = ticket_vectors(matrix[rows], seed)
-    km = KMeans(n_clusters=k, n_init=3, random_state=seed).fit(points)
+    # One BLAS thread: these matrices are small, and threads fighting over a busy machine's
+    # cores made a run 5x slower (22 s vs 4 s for 9,568 tickets on 2 cores); the result no
+    # longer depends on how many cores the host has either.
+    with threadpool_limits(1):
+        points = ticket_vectors(matrix[rows], seed)
+        km = KMeans(n_clusters=k, n_init=3, random_state=seed).fit(points)
     assignments[rows] = km.labels_
     weights = np.zeros((len(texts), k), dtype=np.float32)
     weights[rows] = points @ normalize(km.cluster_centers_).T
