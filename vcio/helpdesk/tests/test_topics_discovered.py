@@ -10,7 +10,15 @@ from vcio.helpdesk.models import Ticket, Topic, TopicKind, TopicSetBy
 from vcio.helpdesk.tests import topic_samples as samples
 from vcio.helpdesk.tests.factories import make_topic
 from vcio.helpdesk.topics import edits
-from vcio.helpdesk.topics.discovered import cosine, discover, match_clusters, topic_name
+from vcio.helpdesk.topics.discovered import (
+    choose_k,
+    cosine,
+    discover,
+    match_clusters,
+    topic_name,
+    vectorizer_for,
+    word_vectors,
+)
 from vcio.helpdesk.topics.runs import discover_for_client
 from vcio.helpdesk.topics.text import clean_subject, strip_boilerplate, ticket_text
 
@@ -65,6 +73,41 @@ def test_discovery_finds_the_sample_topics_and_names_them_from_terms():
     # Boilerplate words never name a topic.
     for word in ("regards", "thanks", "iphone", "confidential", "hi"):
         assert not any(word in c.terms[:3] for c in run.clusters)
+
+
+@pytest.mark.parametrize(
+    "n, expected",
+    # round(sqrt(n / 10)), at least 2, at most 40 and one per 8 tickets; worked out by hand.
+    [(10, 2), (40, 2), (100, 3), (1_000, 10), (5_000, 22), (9_568, 31), (50_000, 40)],
+)
+def test_the_number_of_topics_follows_a_fixed_rule_not_the_labels(n, expected):
+    assert choose_k(n) == expected
+    assert choose_k(n, k=7) == 7
+
+
+def test_words_seen_in_the_same_tickets_get_close_vectors():
+    # "toner" and "cartridge" never share a ticket but share their neighbours.
+    texts = (
+        ["printer toner smudge"] * 6
+        + ["printer cartridge smudge"] * 6
+        + ["vpn tunnel token"] * 6
+        + ["vpn tunnel timeout"] * 6
+    )
+    vectorizer = vectorizer_for(len(texts))
+    matrix = vectorizer.fit_transform(texts)
+    vectors = dict(zip(vectorizer.get_feature_names_out(), word_vectors(matrix, 3), strict=True))
+    assert vectors["toner"] @ vectors["cartridge"] > 0.9
+    assert vectors["toner"] @ vectors["token"] < 0.5
+
+
+def test_texts_without_terms_get_no_topic_and_the_rest_are_clustered():
+    texts, _ = _sample_texts()
+    run = discover([*texts, "", "thanks regards"], k=5)
+    assert list(run.assignments[-2:]) == [-1, -1]
+    assert (run.assignments[:-2] >= 0).all()
+    assert run.weights.shape == (102, 5)
+    assert all(sum(w * w for w in c.centroid.values()) == pytest.approx(1, abs=1e-3)
+               for c in run.clusters)  # fmt: skip
 
 
 def test_matching_uses_centroid_cosine_and_leaves_dissimilar_clusters_new():
