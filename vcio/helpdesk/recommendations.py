@@ -128,9 +128,9 @@ def replace_old_assets(client_ids: list[int]) -> list[RecommendationDraft]:
         old = []
         for aid in sorted({r["asset_id"] for r in tickets if r["asset_id"]}):
             a = assets[aid]
-            policy = policies[cid].get(a["kind"])
-            age = age_years(a["purchase_date"], today)
-            if policy and policy.replaces and age is not None and age >= policy.replace_after_years:
+            if _past_replacement(a, policies[cid], today):
+                policy = policies[cid][a["kind"]]
+                age = age_years(a["purchase_date"], today)
                 cost = policy.replacement_cost or a["purchase_cost"] or Decimal("0")
                 old.append({"name": a["name"], "kind": a["kind"], "age_years": round(age, 1),
                             "replace_after_years": float(policy.replace_after_years),

@@ -18,7 +18,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from vcio.assets.importing import parsers as p
-from vcio.assets.importing.common import (
+from vcio.assets.importing.quality import worse
+from vcio.assets.importing.software import InstalledWriter, parse_antivirus, parse_software
+from vcio.assets.models import Asset
+from vcio.core.importer.base import Counts, Field, ParsedRow, Problem
+from vcio.core.importer.targets import (
     Departments,
     DuplicateCheck,
     Upsert,
@@ -28,10 +32,6 @@ from vcio.assets.importing.common import (
     labels_of,
     source_name,
 )
-from vcio.assets.importing.quality import worse
-from vcio.assets.importing.software import InstalledWriter, parse_antivirus, parse_software
-from vcio.assets.models import Asset
-from vcio.core.importer.base import Counts, Field, ParsedRow, Problem
 from vcio.core.importer.values import parse_date
 from vcio.core.models import Contact
 

@@ -13,7 +13,9 @@ from typing import Any
 from django.utils import timezone
 
 from vcio.assets.importing import parsers as p
-from vcio.assets.importing.common import (
+from vcio.assets.models import Licence
+from vcio.core.importer.base import Counts, Field, ParsedRow, Problem
+from vcio.core.importer.targets import (
     Departments,
     DuplicateCheck,
     Upsert,
@@ -22,8 +24,6 @@ from vcio.assets.importing.common import (
     labels_of,
     source_name,
 )
-from vcio.assets.models import Licence
-from vcio.core.importer.base import Counts, Field, ParsedRow, Problem
 from vcio.core.importer.values import parse_date
 
 

@@ -18,9 +18,9 @@ import pytest
 
 from vcio.assets.importing import AssetTarget
 from vcio.assets.importing import parsers as p
-from vcio.assets.importing.common import DEPARTMENT_NOTE
 from vcio.assets.models import Asset, AssetKind, AssetStatus, BillingPeriod, Licence
 from vcio.core.importer import engine
+from vcio.core.importer.targets import DEPARTMENT_NOTE
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

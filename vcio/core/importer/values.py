@@ -49,11 +49,12 @@ _ZONE = r"\s*(Z|[+-]\d{2}:?\d{2})?"
 _YEAR_FIRST = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME + _ZONE)
 _NUMERIC = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})" + _TIME + _ZONE)
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+# Month-name dates may carry a time: Jira's CSV writes "01/Mar/24 9:05 AM".
 _DAY_MONTH_NAME = re.compile(
-    r"(\d{1,2})(?:st|nd|rd|th)?[-\s/.]+([A-Za-z]+)\.?[-\s/.,]+(\d{4}|\d{2})"
+    r"(\d{1,2})(?:st|nd|rd|th)?[-\s/.]+([A-Za-z]+)\.?[-\s/.,]+(\d{4}|\d{2})" + _TIME + _ZONE
 )
 _MONTH_NAME_DAY = re.compile(
-    r"([A-Za-z]+)\.?[-\s/]+(\d{1,2})(?:st|nd|rd|th)?,?[-\s/]+(\d{4}|\d{2})"
+    r"([A-Za-z]+)\.?[-\s/]+(\d{1,2})(?:st|nd|rd|th)?,?[-\s/]+(\d{4}|\d{2})" + _TIME + _ZONE
 )
 _MONTHS = {
     name: number
@@ -128,9 +129,11 @@ def _parts(text: str, dayfirst: bool) -> tuple[dt.date, dt.time | None, dt.tzinf
     if m := _COMPACT.fullmatch(text):
         return dt.date(int(m[1]), int(m[2]), int(m[3])), None, None
     if m := _DAY_MONTH_NAME.fullmatch(text):
-        return dt.date(_year(m[3]), _MONTHS[m[2].lower()], int(m[1])), None, None
+        date = dt.date(_year(m[3]), _MONTHS[m[2].lower()], int(m[1]))
+        return date, _time(m.groups()[3:7]), _zone(m[8])
     if m := _MONTH_NAME_DAY.fullmatch(text):
-        return dt.date(_year(m[3]), _MONTHS[m[1].lower()], int(m[2])), None, None
+        date = dt.date(_year(m[3]), _MONTHS[m[1].lower()], int(m[2]))
+        return date, _time(m.groups()[3:7]), _zone(m[8])
     raise ValueError("no pattern")
 
 
@@ -140,9 +143,9 @@ def parse_date(text: str, *, dayfirst: bool = False) -> dt.date:
     Understands ISO dates and date-times (``2024-01-23``, ``2024-01-23
     10:00:00``, ``2024-01-23T10:00:00Z``), numeric dates with ``/``, ``-`` or
     ``.`` (``1/23/23``, ``23.01.2024``), ``20240123`` and month names (``23
-    Jan 2024``, ``January 23, 2024``). When day and month are both 12 or
-    less, ``dayfirst`` decides (default: month first, as in US exports);
-    dotted dates are always day first. Two-digit years: 69–99 are 19xx,
+    Jan 2024``, ``January 23, 2024``, Jira's ``01/Mar/24 9:05 AM``). When day
+    and month are both 12 or less, ``dayfirst`` decides (default: month first,
+    as in US exports); dotted dates are always day first. Two-digit years: 69–99 are 19xx,
     00–68 are 20xx.
     """
     text = text.strip()

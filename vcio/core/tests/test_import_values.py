@@ -72,6 +72,16 @@ def test_datetimes_are_aware():
         parse_datetime("2024-13-01")
 
 
+def test_month_name_dates_keep_their_time_of_day():
+    """Jira's CSV export writes "01/Mar/24 9:05 AM"; the time must not be dropped."""
+    utc = dt.UTC
+    assert parse_datetime("01/Mar/24 9:05 PM +00:00") == dt.datetime(2024, 3, 1, 21, 5, tzinfo=utc)
+    assert parse_datetime("March 1, 2024 09:05Z") == dt.datetime(2024, 3, 1, 9, 5, tzinfo=utc)
+    assert parse_date("01/Mar/24 9:05 AM") == dt.date(2024, 3, 1)
+    with pytest.raises(ValueError, match="'01/Mar/24 13:05 PM' is not a date and time"):
+        parse_datetime("01/Mar/24 13:05 PM")
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [

@@ -28,7 +28,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from vcio.assets.importing.common import (
+from vcio.core.importer.base import Counts, Field, ParsedRow, Problem
+from vcio.core.importer.targets import (
     Departments,
     DuplicateCheck,
     Upsert,
@@ -37,13 +38,11 @@ from vcio.assets.importing.common import (
     labels_of,
     source_name,
 )
-from vcio.core.importer.base import Counts, Field, ParsedRow, Problem
-from vcio.core.importer.values import int_parser, parse_email, text_parser
+from vcio.core.importer.values import int_parser, parse_datetime, parse_email, text_parser
 from vcio.helpdesk.importing.assetlink import AssetIndex
 from vcio.helpdesk.importing.values import (
     limited,
     parse_body,
-    parse_moment,
     parse_priority,
     parse_satisfaction,
     parse_status,
@@ -76,17 +75,17 @@ FIELDS: list[Field] = [
           help="Host name, serial or asset tag of one of the client's assets.",
           aliases=("Configuration item", "CI", "Device", "Hostname", "Host name", "Computer",
                    "Asset name", "Configuration Item(s)")),
-    Field("opened_at", "Created", parse_moment, required=True,
+    Field("opened_at", "Created", parse_datetime, required=True,
           help="When the ticket was opened (date and time; a zone, else the installation's).",
           aliases=("Created at", "Opened", "Opened at", "Created date", "Date created",
                    "Created time", "Date opened", "Open date", "Create date", "Date entered")),
-    Field("first_response_at", "First response", parse_moment,
+    Field("first_response_at", "First response", parse_datetime,
           aliases=("First response at", "First responded at", "First response date",
                    "Responded at", "Date responded")),
-    Field("resolved_at", "Resolved", parse_moment,
+    Field("resolved_at", "Resolved", parse_datetime,
           aliases=("Resolved at", "Resolved time", "Resolution date", "Date resolved",
                    "Solved at", "Resolved date")),
-    Field("closed_at", "Closed", parse_moment,
+    Field("closed_at", "Closed", parse_datetime,
           aliases=("Closed at", "Closed date", "Closed time", "Date closed", "Close date",
                    "Completed date", "Date completed")),
     Field("reopen_count", "Reopen count", int_parser(minimum=0),

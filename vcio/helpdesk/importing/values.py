@@ -27,29 +27,17 @@ The source's own words are kept beside the mapped value
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 
-from django.utils import timezone
-
-from vcio.core.importer.values import parse_datetime
 from vcio.helpdesk.models import Priority, Status
-
-_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
-    )
-}
 
 __all__ = [
     "Mapped",
     "html_to_text",
     "parse_body",
-    "parse_moment",
     "parse_priority",
     "parse_satisfaction",
     "parse_status",
@@ -281,33 +269,3 @@ def limited(parse: Callable[[str], str], max_length: int) -> Callable[[str], str
         return value if len(value) <= max_length else value[: max_length - 1] + "…"
 
     return cut
-
-
-# Jira's CSV writes "01/Mar/24 9:05 AM" (its default date-time format), which
-# core's parser does not read: a date with a month name and a time of day.
-_DAY_MON_TIME = re.compile(
-    r"(\d{1,2})[/ -]([A-Za-z]{3,9})[/ -](\d{2}|\d{4})[ T]+"
-    r"(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?"
-)
-
-
-def parse_moment(text: str) -> dt.datetime:
-    """An aware datetime: what core's ``parse_datetime`` reads, or Jira's ``01/Mar/24 9:05 AM``."""
-    try:
-        return parse_datetime(text)
-    except ValueError:
-        m = _DAY_MON_TIME.fullmatch(text.strip())
-        if not m:
-            raise
-    try:
-        month = _MONTHS[m[2].casefold()[:3]]
-        year = int(m[3])
-        if len(m[3]) == 2:
-            year += 1900 if year >= 69 else 2000  # as core reads two-digit years
-        hour = int(m[4])
-        if m[7]:
-            hour = hour % 12 + (12 if m[7].lower() == "pm" else 0)
-        moment = dt.datetime(year, month, int(m[1]), hour, int(m[5]), int(m[6] or 0))
-    except (KeyError, ValueError):
-        raise ValueError(f"'{text.strip()}' is not a date and time") from None
-    return timezone.make_aware(moment)

@@ -135,6 +135,29 @@ def test_recurring_topic_on_one_asset(acme):
     ]
 
 
+def test_recurring_in_a_department_only_where_it_files_more_than_its_share(acme):
+    """Sales files most tickets of every topic: only Finance's password resets are news."""
+    HelpdeskPolicy.objects.create(client=acme, recurring_count=3, recurring_days=30)
+    passwords, printers = make_topic(acme, "Password resets"), make_topic(acme, "Printers")
+    filed = {("Finance", passwords): 8, ("Finance", printers): 2,
+             ("Sales", passwords): 4, ("Sales", printers): 30}  # fmt: skip
+    for (dept, topic), n in filed.items():
+        for i in range(n):
+            make_ticket(acme, opened_at=u(2026, 6, 1 + i % 28, 9 + i // 28), topic=topic,
+                        source_department=dept)  # fmt: skip
+    groups = build_report(acme, Q2, AFTER)["recurring"]["groups"]
+    # Finance files 10 of 44 tickets but 8 of the 12 password resets: 2.9 times its share,
+    # and 8 or more of 12 at that share happens by chance about once in 700 (p 0.0014).
+    share = 10 / 44
+    tail = sum(math.comb(12, i) * share**i * (1 - share) ** (12 - i) for i in range(8, 13))
+    assert 0.001 < tail < 0.002
+    # Sales' 30 printer tickets are 94 % of printers against its 77 % of all tickets (x1.2),
+    # and its 4 password resets are fewer than its share: neither is listed.
+    assert [(g["kind"], g["where"], g["topic"], g["count"]) for g in groups] == [
+        ("department", "Finance", "Password resets", 8)
+    ]
+
+
 def exact_two_sided(k: int, n: int, p: float) -> float:
     """The exact binomial test by summing the probabilities no likelier than k's (independent)."""
     probs = [math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(n + 1)]

@@ -1,4 +1,7 @@
-"""What the asset and licence targets share: keys, duplicate checks, departments, batches."""
+"""What import targets that write client rows share: keys, duplicate checks, departments, batches.
+
+Used by the asset, licence and ticket targets (moved here from the assets app once
+the help desk needed the same upsert)."""
 
 from __future__ import annotations
 
