@@ -85,9 +85,10 @@ class TicketCorrectionForm(forms.Form):
 class HelpdeskPolicyForm(forms.ModelForm):
     class Meta:
         model = HelpdeskPolicy
-        fields = ["business_days", "business_start", "business_end", "recurring_count",
-                  "recurring_days"]  # fmt: skip
+        fields = ["business_days", "business_start", "business_end", "holidays",
+                  "recurring_count", "recurring_days"]  # fmt: skip
         widgets = {
+            "holidays": forms.Textarea(attrs={"rows": 3, "placeholder": "2026-12-25, 2026-12-26"}),
             "business_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "business_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }

@@ -3,8 +3,8 @@
 The clock runs on the client's business days between its start and end
 times (``HelpdeskPolicy``; Monday to Friday, 08:00–18:00 when it has none),
 read on the wall clock of its time zone, so a day of business is the same
-length in summer and winter time. Public holidays are not known and count
-as business days.
+length in summer and winter time. The policy's holidays (public holidays,
+a closure) count as days off.
 
 The count is a difference of a cumulative function: ``minutes_before(t)``
 is the number of business minutes from a fixed epoch to ``t``, computed for
@@ -32,6 +32,7 @@ class BusinessHours:
     days: str = "12345"
     start: datetime.time = datetime.time(8, 0)
     end: datetime.time = datetime.time(18, 0)
+    holidays: tuple[datetime.date, ...] = ()
 
     @property
     def weekmask(self) -> str:
@@ -66,11 +67,12 @@ def minutes_before(local: np.ndarray, hours: BusinessHours) -> np.ndarray:
         return out
     stamps = local[valid]
     days = stamps.astype("datetime64[D]")
-    whole = np.busday_count(EPOCH, days, weekmask=hours.weekmask)
+    off = np.array(hours.holidays, dtype="datetime64[D]")
+    whole = np.busday_count(EPOCH, days, weekmask=hours.weekmask, holidays=off)
     minute = (stamps - days).astype("timedelta64[m]").astype(np.int64)
     start, end = _minute_of_day(hours.start), _minute_of_day(hours.end)
     today = np.clip(minute, start, end) - start
-    today = np.where(np.is_busday(days, weekmask=hours.weekmask), today, 0)
+    today = np.where(np.is_busday(days, weekmask=hours.weekmask, holidays=off), today, 0)
     out[valid] = whole * hours.day_minutes + today
     return out
 
@@ -94,11 +96,16 @@ def hours_for_clients(client_ids: list[int]) -> dict[int, BusinessHours]:
     """Each client's business hours: its policy, else the defaults, in its time zone (2 queries)."""
     from vcio.core.models import Client
     from vcio.helpdesk.models import HelpdeskPolicy
+    from vcio.helpdesk.models.policy import holiday_dates
 
     zones = dict(Client.objects.filter(pk__in=client_ids).values_list("id", "time_zone"))
     found = {cid: BusinessHours(time_zone=tz or "UTC") for cid, tz in zones.items()}
     for p in HelpdeskPolicy.objects.filter(client_id__in=client_ids):
         found[p.client_id] = BusinessHours(
-            zones.get(p.client_id) or "UTC", p.business_days, p.business_start, p.business_end
+            zones.get(p.client_id) or "UTC",
+            p.business_days,
+            p.business_start,
+            p.business_end,
+            holiday_dates(p.holidays),
         )
     return found

@@ -124,7 +124,7 @@ class HelpdeskPolicySerializer(ClientOwnedSerializer):
     class Meta:
         model = HelpdeskPolicy
         fields = ["id", "client", "business_days", "business_start", "business_end",
-                  "recurring_count", "recurring_days"]  # fmt: skip
+                  "holidays", "recurring_count", "recurring_days"]  # fmt: skip
         validators: list = []  # one policy per client: checked in validate() naming client
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

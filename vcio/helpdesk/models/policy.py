@@ -12,6 +12,28 @@ from django.db import models
 from vcio.core.scoping import ClientScopedModel
 from vcio.helpdesk.models.tickets import Priority
 
+
+def holiday_dates(text: str) -> tuple[datetime.date, ...]:
+    """The dates written in ``text`` (ISO ``YYYY-MM-DD``, separated by commas, spaces or lines).
+
+    ``ValueError`` naming the first value that is not such a date.
+    """
+    found = set()
+    for word in text.replace(",", " ").split():
+        try:
+            found.add(datetime.date.fromisoformat(word))
+        except ValueError:
+            raise ValueError(f"'{word}' is not a date written YYYY-MM-DD") from None
+    return tuple(sorted(found))
+
+
+def validate_holidays(text: str) -> None:
+    try:
+        holiday_dates(text)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+
+
 # Targets a managed-services agreement commonly sets, in business hours, when a client has none.
 DEFAULT_SLA_HOURS: dict[str, tuple[Decimal, Decimal]] = {
     Priority.CRITICAL: (Decimal("1"), Decimal("4")),
@@ -35,6 +57,14 @@ class HelpdeskPolicy(ClientScopedModel):
     )
     business_start = models.TimeField(default=datetime.time(8, 0))
     business_end = models.TimeField(default=datetime.time(18, 0))
+    # The SLA clock stops on these as on a weekend: a ticket opened the evening
+    # before Christmas is not four business hours late the morning after.
+    holidays = models.TextField(
+        blank=True,
+        validators=[validate_holidays],
+        help_text="Days the help desk is closed, e.g. public holidays: YYYY-MM-DD, "
+        "separated by commas or lines.",
+    )
     recurring_count = models.PositiveSmallIntegerField(
         default=3,
         validators=[MinValueValidator(2)],

@@ -24,7 +24,8 @@ def minute_by_minute(start: dt.datetime, end: dt.datetime, hours: BusinessHours)
     minutes, t = 0, start
     while t < end:
         local = t.astimezone(zone)
-        if str(local.isoweekday()) in hours.days and hours.start <= local.time() < hours.end:
+        working = str(local.isoweekday()) in hours.days and local.date() not in hours.holidays
+        if working and hours.start <= local.time() < hours.end:
             minutes += 1
         t += dt.timedelta(minutes=1)
     return minutes / 60
@@ -60,6 +61,19 @@ def test_a_six_day_desk_with_short_hours():
     )
 
 
+def test_holidays_stop_the_clock_like_a_weekend():
+    # Christmas Eve 2026 is a Thursday; the desk closes on the 25th (Friday) and the 28th.
+    holidays = (dt.date(2026, 12, 25), dt.date(2026, 12, 28))
+    hours = BusinessHours("Europe/Berlin", holidays=holidays)
+    start = u(2026, 12, 24, 16, 0)  # 17:00 in Berlin: 1 h left on the 24th
+    end = u(2026, 12, 29, 9, 30)  # 10:30 on Tuesday the 29th: 2.5 h
+    got = business_hours_between([start], [end], hours)[0]
+    assert got == pytest.approx(minute_by_minute(start, end, hours))
+    assert got == pytest.approx(3.5)
+    # Without the holidays the 25th and 28th would add two 10-hour days.
+    assert business_hours_between([start], [end], BusinessHours("Europe/Berlin"))[0] == 23.5
+
+
 def test_many_tickets_at_once_missing_and_backwards_times():
     hours = BusinessHours()
     s = u(2026, 6, 1, 8, 0)  # Monday 08:00
@@ -80,6 +94,8 @@ def test_clients_read_their_policy_or_the_defaults(acme, globex):
         business_start=dt.time(0, 0),
         business_end=dt.time(23, 59),
     )
+    HelpdeskPolicy.objects.filter(client=globex).update(holidays="2026-12-25,\n 2026-01-01")
     found = hours_for_clients([acme.pk, globex.pk])
     assert found[acme.pk] == BusinessHours("Europe/Paris", "12345", dt.time(8), dt.time(18))
     assert found[globex.pk].days == "1234567"
+    assert found[globex.pk].holidays == (dt.date(2026, 1, 1), dt.date(2026, 12, 25))

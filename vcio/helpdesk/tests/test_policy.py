@@ -67,6 +67,18 @@ def test_hours_ending_before_they_start_are_refused_on_the_field(login, erin, ac
     assert not SlaTarget.objects.exists()  # nothing half-written
 
 
+def test_holidays_are_saved_and_a_bad_date_is_named(login, erin, acme):
+    bad = login(erin).post(settings_url(acme), form_data(holidays="2026-12-25, 26/12/2026"))
+    assert bad.status_code == 400
+    assert bad.context["policy_form"].errors["holidays"] == [
+        "'26/12/2026' is not a date written YYYY-MM-DD"
+    ]
+    assert not HelpdeskPolicy.objects.exists() and not SlaTarget.objects.exists()
+    ok = login(erin).post(settings_url(acme), form_data(holidays="2026-12-25\n2026-12-26"))
+    assert ok.status_code == 302
+    assert HelpdeskPolicy.objects.get(client=acme).holidays == "2026-12-25\n2026-12-26"
+
+
 def test_a_target_of_zero_hours_is_refused_naming_the_priority(login, erin, acme):
     response = login(erin).post(settings_url(acme), form_data(**{"sla-high-resolve_hours": "0"}))
     assert response.status_code == 400
@@ -92,6 +104,8 @@ def test_api_policy_validation_names_the_field(api, bob, acme):
     assert (
         again.status_code == 400 and "already has a help-desk policy" in again.json()["client"][0]
     )
+    holiday = http.patch(f"{url}{ok.json()['id']}/", {"holidays": "2026-02-30"}, format="json")
+    assert holiday.json() == {"holidays": ["'2026-02-30' is not a date written YYYY-MM-DD"]}
     patch = http.patch(f"{url}{ok.json()['id']}/", {"business_end": "07:00"}, format="json")
     assert patch.status_code == 400 and "business_end" in patch.json()
     assert HelpdeskPolicy.objects.get(client=acme).business_end == dt.time(17)
