@@ -35,6 +35,8 @@ row, offsets 0–3; the same four folds as below):
 - a third blend member at weight 0.15 or 0.3 (PPMI SVM, LSA logistic
   regression, 300-dim LSA SVM, 1–2-gram LSA SVM, a min_df=1 SVM): 0.8707–0.8724,
   within fold noise;
+- SVM C 0.3 / 0.8 with the LSA view: alone 0.8686 / 0.8708 (C 0.5: 0.8699),
+  in the blend 0.8710 / 0.8714 (0.8717);
 - the logistic regression with C 10 / 100 or 60 saga passes: alone 0.8689 /
   0.8674 / 0.8679 (C 30, 30 passes: 0.8681), in the LSA blend 0.8716 /
   0.8719 / 0.8713 (0.8717);
