@@ -186,19 +186,41 @@ def test_csv_without_the_label_column_is_refused_naming_it(tmp_path):
 
 def test_prediction_is_the_blend_of_svm_and_logistic_regression_and_the_peer_is_the_svm():
     from scipy.special import softmax
+    from sklearn.preprocessing import normalize
 
     texts, labels = _data()
     model = fit_classifier(texts[20:], labels[20:])
     peer = fit_classifier(texts[20:], labels[20:], peer=True)
     features = model.words.transform(texts[:20])
+    # The SVM sees the TF-IDF with each ticket's unit LSA vector appended.
+    lsa = normalize(model.lsa.transform(model.unigrams.transform(texts[:20])))
+    svm_features = np.hstack([features.toarray(), lsa])
     # The blend computed here by hand: 0.7 x softmax(SVM / 0.3) + 0.3 x LR probabilities.
-    blend = 0.7 * softmax(model.svm.decision_function(features) / 0.3, axis=1)
+    blend = 0.7 * softmax(model.svm.decision_function(svm_features) / 0.3, axis=1)
     blend += 0.3 * model.logreg.predict_proba(features)
     predicted, _ = model.predict(texts[:20])
     assert predicted == [str(c) for c in model.classes[blend.argmax(axis=1)]]
     assert peer.logreg is None
+    assert peer.lsa is None
     peer_scores = peer.svm.decision_function(peer.words.transform(texts[:20]))
     assert peer.predict(texts[:20])[0] == [str(c) for c in peer.classes[peer_scores.argmax(1)]]
+
+
+def test_a_model_stored_before_the_lsa_view_still_assigns():
+    from dataclasses import replace
+
+    from sklearn.svm import LinearSVC
+
+    texts, labels = _data()
+    model = fit_classifier(texts[20:], labels[20:])
+    # As unpickled from an older release: no LSA fields, an SVM on the TF-IDF alone.
+    features = model.words.transform(texts[20:])
+    old = replace(model, unigrams=None, lsa=None)
+    old.svm = LinearSVC(C=0.5, class_weight="balanced").fit(features, labels[20:])
+    del old.__dict__["unigrams"], old.__dict__["lsa"]  # the class defaults answer
+    predicted, confidence = old.predict(texts[:20])
+    assert len(predicted) == 20
+    assert ((confidence > 0) & (confidence <= 1)).all()
 
 
 def test_method_description_fits_the_model_row():
