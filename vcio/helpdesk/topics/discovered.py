@@ -45,10 +45,14 @@ of runs; k-means with 20 inits (lowest inertia is not higher NMI: 0.316–0.353,
 word 1–2-grams (−0.005); dropping the first LSA component; reweighting the
 two views (either way −0.01; word vectors alone 0.27); LSA 50 or 200 dims;
 100 k-means clusters merged by centroid cosine (average or Ward) to k and
-refined (same mean, on smoothed vectors too); 10, 20 or 50 neighbours (30
-best), smoothing twice, the neighbours' mean weighted 3:1, a kNN
-vote after k-means (−0.01); k = 40 (√(n/5), capped) gains 0.005–0.01, within
-the spread, and is kept at √(n/10).
+refined (same mean, on smoothed vectors too). With smoothing, on development
+rows 1–2 or 1–3, none higher in NMI averaged over slices and seeds (−0.001 to
+−0.017; 40 neighbours, similarity weights and k = 40 within 0.004):
+10, 20, 40 or 50 neighbours (30 best), neighbours weighted by similarity⁴,
+smoothing twice, the neighbours' mean weighted 3:1, a kNN vote after k-means;
+word vectors as U or U·S instead of U·√S, LSA as U·√S, 200 word dims, SIF
+word weights, both views centred; k = 40 (√(n/5), capped), so k stays at
+√(n/10).
 """
 
 from __future__ import annotations
