@@ -18,24 +18,29 @@ Split (fixed by issue 13): evaluation rows are those whose 0-based index
   in one batch);
 - **learned, peer**: the same function with ``peer=True`` (plain TF-IDF + LinearSVC);
 - **discovered, vcio**: :func:`vcio.helpdesk.topics.discovered.discover`
-  fitted without labels on the evaluation tickets (default k), NMI and ARI
-  against their 8 labels;
+  fitted without labels on the evaluation tickets (default k, seed 0), NMI
+  and ARI against their 8 labels, seconds per run, and the NMI range over
+  seeds 0–4 (k-means and the randomised SVDs depend on the seed);
 - **discovered, peer**: k-means (k=8) over the same TF-IDF matrix.
 
     python bench/helpdesk_topics.py [--data PATH] [--json]
 
-Figures (2026-12-03, this 2-core machine, other jobs running, load ~3.5):
+Figures (2026-12-03, this 2-core machine, other jobs running):
 
     learned                 macro-F1  accuracy  train s  assign/s
-    vcio                      0.8705    0.8675      8.0      5653
-    peer TF-IDF+LinearSVC     0.8689    0.8660     11.9      5725
+    vcio                      0.8724    0.8684     11.3     10910
+    peer TF-IDF+LinearSVC     0.8689    0.8660      7.6     11480
     discovered                   NMI       ARI
-    vcio (NMF, k=16)          0.2632    0.1158
+    vcio (k=31)               0.3402    0.1079
+      NMI over seeds 0-4: 0.3402-0.3591 (mean 0.3482), 6.2 s a run
     peer k-means k=8          0.2024    0.0267
 
-Below the issue's aims (macro-F1 0.88, NMI 0.35). Tried on a validation
-split of the development rows and dropped: char_wb 3-5-grams (+0.002, 10x
-the training time), a nearest-neighbour vote, SGD / Complement NB score
+Learned topics are below the issue's macro-F1 aim of 0.88; discovered topics
+reach its NMI aim of 0.35 at three seeds in five (LSA + PPMI word vectors,
+neighbour smoothing, k-means; the method and what was tried are in
+:mod:`vcio.helpdesk.topics.discovered`). Tried on a validation split of the
+development rows and dropped for learned topics: char_wb 3-5-grams (+0.002,
+10x the training time), a nearest-neighbour vote, SGD / Complement NB score
 averaging, per-class score offsets (no gain on a second half).
 """
 
@@ -58,6 +63,7 @@ from vcio.helpdesk.topics.discovered import discover  # noqa: E402
 from vcio.helpdesk.topics.labelled import read_labelled_csv  # noqa: E402
 from vcio.helpdesk.topics.learned import held_out_mask, train_and_evaluate  # noqa: E402
 
+SEEDS = range(5)  # discovery's spread over seeds, seed 0 first (the product's default)
 DEFAULT_DATA = str(
     ROOT.parent / "shared/data/it-service-tickets-kaggle/all_tickets_processed_improved_v3.csv"
 )
@@ -79,7 +85,14 @@ def measure(path: str | Path) -> dict:
 
     ours = train_and_evaluate(texts, labels)
     peer = train_and_evaluate(texts, labels, peer=True)
+    started = time.perf_counter()
     run = discover(test_x)
+    discover_s = time.perf_counter() - started
+    seed_nmis = [float(normalized_mutual_info_score(test_y, run.assignments))]
+    seed_nmis += [
+        float(normalized_mutual_info_score(test_y, discover(test_x, seed=seed).assignments))
+        for seed in SEEDS[1:]
+    ]
     peer_km = KMeans(n_clusters=8, n_init=3, random_state=0).fit_predict(
         run.vectorizer.transform(test_x)
     )
@@ -93,6 +106,8 @@ def measure(path: str | Path) -> dict:
         "discovered_k": len(run.clusters),
         "discovered_nmi": round(float(normalized_mutual_info_score(test_y, run.assignments)), 4),
         "discovered_ari": round(float(adjusted_rand_score(test_y, run.assignments)), 4),
+        "discovered_s": round(discover_s, 1),
+        "discovered_nmi_seeds": [round(v, 4) for v in seed_nmis],
         "peer_macro_f1": peer.metrics["macro_f1"],
         "peer_accuracy": peer.metrics["accuracy"],
         "peer_train_s": round(peer.train_seconds, 2),
@@ -122,6 +137,9 @@ def main() -> None:
     print(f"{'discovered':<22} {'NMI':>9} {'ARI':>9}")
     print(f"{'vcio (k=' + str(r['discovered_k']) + ')':<22} {r['discovered_nmi']:>9.4f} "
           f"{r['discovered_ari']:>9.4f}")  # fmt: skip
+    seeds = r["discovered_nmi_seeds"]
+    print(f"  NMI over seeds 0-{len(seeds) - 1}: {min(seeds):.4f}-{max(seeds):.4f} "
+          f"(mean {sum(seeds) / len(seeds):.4f}), {r['discovered_s']} s a run")  # fmt: skip
     print(f"{'peer k-means k=8':<22} {r['peer_discovered_nmi']:>9.4f} "
           f"{r['peer_discovered_ari']:>9.4f}")  # fmt: skip
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 from sklearn.metrics import normalized_mutual_info_score
+from sklearn.preprocessing import normalize
 
 from vcio.helpdesk.models import Ticket, Topic, TopicKind, TopicSetBy
 from vcio.helpdesk.tests import topic_samples as samples
@@ -15,6 +17,7 @@ from vcio.helpdesk.topics.discovered import (
     cosine,
     discover,
     match_clusters,
+    neighbour_smoothed,
     topic_name,
     vectorizer_for,
     word_vectors,
@@ -98,6 +101,21 @@ def test_words_seen_in_the_same_tickets_get_close_vectors():
     vectors = dict(zip(vectorizer.get_feature_names_out(), word_vectors(matrix, 3), strict=True))
     assert vectors["toner"] @ vectors["cartridge"] > 0.9
     assert vectors["toner"] @ vectors["token"] < 0.5
+
+
+def test_a_stray_ticket_is_pulled_towards_the_tickets_most_like_it():
+    rng = np.random.default_rng(0)
+    # Two tight groups of 40 unit vectors around axes 0 and 1, plus one stray between
+    # them that leans to group 0: smoothing moves it closer to group 0's direction.
+    groups = [np.eye(8)[axis] + 0.1 * rng.standard_normal((40, 8)) for axis in (0, 1)]
+    stray = np.array([[0.6, 0.5, 0.4, 0, 0, 0, 0, 0]])
+    points = normalize(np.vstack([*groups, stray]))
+    smoothed = neighbour_smoothed(points, k=2)
+    assert np.linalg.norm(smoothed, axis=1) == pytest.approx(1)
+    assert smoothed[-1, 0] > points[-1, 0]
+    assert smoothed[-1, 2] < points[-1, 2]
+    # Too few points per topic to have neighbours worth averaging: left as they are.
+    assert np.array_equal(neighbour_smoothed(points[:10], k=2), points[:10])
 
 
 def test_texts_without_terms_get_no_topic_and_the_rest_are_clustered():
