@@ -74,7 +74,9 @@ TICKETS_PER_K2 = 10  # k = √(n / 10): 5,000 tickets → 22 topics, 10,000 → 
 LSA_DIMS = 100
 WORD_DIMS = 100
 NEIGHBOURS = 30  # each ticket averaged with its 30 nearest (at most ¼ of an average topic)
-NEIGHBOUR_BLOCK = 2048  # rows of the similarity matrix held at once (2048 × n float32)
+# Similarities held at once while finding neighbours (8 M floats, 64 MB): 836 rows of a
+# 9,568-ticket similarity matrix, 80 rows of a 100,000-ticket one, so memory stays flat.
+NEIGHBOUR_CELLS = 8_000_000
 CONTEXT_SMOOTHING = 0.75  # context-word counts raised to 0.75 (rare words' PMI less inflated)
 TERMS_KEPT = 30  # centroid terms stored per topic, to match the next run's clusters
 NAME_TERMS = 3
@@ -189,11 +191,12 @@ def neighbour_smoothed(points: np.ndarray, k: int) -> np.ndarray:
     if count < 2:
         return points
     means = np.empty_like(points)
-    for start in range(0, len(points), NEIGHBOUR_BLOCK):
-        similarity = points[start : start + NEIGHBOUR_BLOCK] @ points.T
+    block = max(1, NEIGHBOUR_CELLS // len(points))
+    for start in range(0, len(points), block):
+        similarity = points[start : start + block] @ points.T
         # The count + 1 most similar rows, the point itself among them (unordered: a mean).
         nearest = np.argpartition(-similarity, count, axis=1)[:, : count + 1]
-        means[start : start + NEIGHBOUR_BLOCK] = points[nearest].mean(axis=1)
+        means[start : start + block] = points[nearest].mean(axis=1)
     return normalize(points + normalize(means))
 
 
