@@ -306,6 +306,11 @@ def _policy(client: Client) -> tuple[Hours, dict[str, tuple[Decimal, Decimal]]]:
     return hours, targets
 
 
+# The newest tickets wait on their requesters: a desk always has some open, and a
+# small client's last few tickets would otherwise all be solved by the evening.
+WAITING_ON_REQUESTER = 2
+
+
 def build_tickets(client: Client, now: dt.datetime) -> list[Ticket]:
     """The client's year of demo tickets (unsaved), numbered in the order they were opened."""
     rng = random.Random(f"vcio-demo-helpdesk-{client.slug}")
@@ -334,7 +339,18 @@ def build_tickets(client: Client, now: dt.datetime) -> list[Ticket]:
         )  # fmt: skip
         ticket.demo_topic = draft.topic  # read by assign_template_topics, not stored
         tickets.append(ticket)
+    for ticket in tickets[-WAITING_ON_REQUESTER:]:
+        _wait_on_requester(ticket)
     return tickets
+
+
+def _wait_on_requester(ticket: Ticket) -> None:
+    """The ticket is open, waiting on its requester: not solved, closed, reopened or rated."""
+    if ticket.status in (Status.NEW, Status.OPEN, Status.PENDING):
+        return
+    ticket.status, ticket.source_status = Status.PENDING, "Waiting on customer"
+    ticket.resolved_at = ticket.closed_at = ticket.satisfaction = None
+    ticket.reopen_count = 0
 
 
 def assign_template_topics(client: Client, tickets: list[Ticket], rng: random.Random) -> int:
