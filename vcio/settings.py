@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "vcio.availability",
     "vcio.capacity",
     "vcio.helpdesk",
+    "vcio.assessments",
     "vcio.reviews",
 ]
 

@@ -421,6 +421,78 @@ class DashboardPanel:
 dashboard_panels = Registry("dashboard panel")
 
 
+# Evidence -----------------------------------------------------------------------
+
+EVIDENCE_STATUSES = ("aligned", "partly", "not_aligned", "no_data")
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    """One record behind an evidence result: a device, a monitor, a service..."""
+
+    label: str  # e.g. "PC-017"
+    detail: str = ""  # e.g. "Windows 10, support ended 2025-10-14"
+    url: str = ""  # the record's page, when it has one
+    ok: bool = False  # True: this row meets the rule; False: it is why the rule fails
+
+
+@dataclass(frozen=True)
+class EvidenceResult:
+    """What a rule found for one client: a status, one sentence, the rows behind it.
+
+    ``status`` is one of ``EVIDENCE_STATUSES``; "no_data" when the client has
+    nothing the rule can judge (no devices, no monitors): an assessment then
+    leaves the item to a person rather than calling it aligned. ``rows`` lists
+    the records that fail the rule first, then (a few of) those that meet it;
+    ``counts`` holds the figures the sentence states (e.g. {"ok": 31, "total": 33})
+    so a test or a report can recompute the share.
+    """
+
+    status: Literal["aligned", "partly", "not_aligned", "no_data"]
+    sentence: str
+    rows: tuple[EvidenceRow, ...] = ()
+    counts: dict[str, Number] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EvidenceRule:
+    """A rule that answers an assessment item from an app's live data.
+
+    ``evaluate(client_ids, at)`` returns ``{client_id: EvidenceResult}`` for
+    every id given, in a fixed number of queries whatever the number of
+    clients; ``at`` is the day judged (``None``: today). Framework items name
+    the rule by ``key`` (e.g. "assets.supported_os"); the assessments app runs
+    whatever rules are registered, so a new app adds its rules without
+    touching it.
+    """
+
+    key: str
+    label: str
+    evaluate: Callable[[list[int], Any], dict[int, EvidenceResult]]
+    description: str = ""
+    app: str = ""
+
+
+evidence_rules = Registry("evidence rule")
+
+
+def evaluate_evidence(
+    client_ids: Iterable[int], keys: Iterable[str] | None = None, at: Any = None
+) -> dict[str, dict[int, EvidenceResult]]:
+    """Every registered evidence rule (or those named that exist) for the clients, as of ``at``.
+
+    Returns ``{rule_key: {client_id: result}}``; a key no app registers is
+    left out (the item then stays with a person).
+    """
+    ids = list(client_ids)
+    chosen = (
+        list(evidence_rules)
+        if keys is None
+        else [evidence_rules.get(k) for k in dict.fromkeys(keys) if k in evidence_rules]
+    )
+    return {rule.key: rule.evaluate(ids, at) for rule in chosen}
+
+
 def register_parts(package: str, names: Iterable[str]) -> None:
     """Call ``register()`` of each module ``package.name`` that exists, in order.
 
