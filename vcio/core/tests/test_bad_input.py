@@ -13,6 +13,7 @@ import re
 import pytest
 from django.test import Client as HttpClient
 
+from vcio.assessments.tests.isolation import assessment_rows_for
 from vcio.assets.tests.factories import asset_rows_for
 from vcio.availability.tests.isolation import availability_rows_for
 from vcio.capacity.tests.isolation import capacity_rows_for
@@ -69,6 +70,7 @@ def world(acme, globex, alice, bob, carol) -> World:
     helpdesk_rows_for(acme, "x")  # tickets, topics, a topic model, policy, SLA targets
     strategy_rows_for(acme, "x")
     review_rows_for(acme, "x", alice)
+    assessment_rows_for(acme, "x", alice)
     return World(victim_client=acme, victim_user=alice, markers=[], owner=alice)
 
 

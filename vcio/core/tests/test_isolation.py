@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import ACME_MARKER
+from vcio.assessments.tests.isolation import assessment_rows_for
 from vcio.assets.tests.factories import asset_rows_for
 from vcio.availability.tests.isolation import availability_rows_for
 from vcio.capacity.tests.isolation import capacity_rows_for
@@ -37,6 +38,7 @@ def isolation_world(acme, globex, alice, bob, carol, erin, tess, dave, gina) -> 
     helpdesk_rows_for(acme, ACME_MARKER)  # tickets, topics, a topic model, policy, SLA targets
     strategy_rows_for(acme, ACME_MARKER)  # goals, KPIs, initiatives, recommendations, ...
     review_rows_for(acme, ACME_MARKER, bob)  # reviews (final + draft), decisions, action items
+    assessment_rows_for(acme, ACME_MARKER, bob)  # an assessment, answers, evidence, a risk
     return World(
         victim_client=acme,
         victim_user=bob,

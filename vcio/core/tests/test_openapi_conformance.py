@@ -23,6 +23,7 @@ from schemathesis.checks import (
     response_schema_conformance,
 )
 
+from vcio.assessments.tests.isolation import assessment_rows_for
 from vcio.assets.tests.factories import asset_rows_for
 from vcio.availability.tests.isolation import availability_rows_for
 from vcio.core import audit
@@ -69,6 +70,7 @@ def api_schema(acme, globex, alice, bob, owner_token, keep_test_connection):
     strategy_rows_for(acme, "x")
     helpdesk_rows_for(acme, "x")
     review_rows_for(acme, "x", bob)
+    assessment_rows_for(acme, "x", bob)
     loaded = schemathesis.openapi.from_wsgi(
         "/api/schema/?format=json",
         application,
