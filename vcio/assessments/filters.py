@@ -26,7 +26,15 @@ from vcio.core.filters import FilterSet, IdChoiceFilter, client_filter, search_m
 from vcio.core.roles import Perm
 
 # Sort keys of the register and the API's ``ordering`` on risks.
-RISK_ORDERING = ["score", "title", "likelihood", "impact", "treatment", "review_date", "created_at"]
+RISK_ORDERING = [
+    "risk_score",
+    "title",
+    "likelihood",
+    "impact",
+    "treatment",
+    "review_date",
+    "created_at",
+]
 
 
 def visible_assessments(request: HttpRequest | None) -> QuerySet:

@@ -182,7 +182,13 @@ def item_states(assessment: Assessment) -> dict[str, tuple[str, str]]:
     return {ref: (answer_status, text) for ref, answer_status, text in rows}
 
 
-class AnswerViewSet(ScopedModelViewSet):
+class AnswerViewSet(
+    ScopedQueryMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     """Answers of assessments (``?assessment=<id>``); PATCH ``status``, ``note``, ``reason``.
 
     An answer contradicting the item's live evidence needs a ``reason``
@@ -197,7 +203,9 @@ class AnswerViewSet(ScopedModelViewSet):
     ordering_fields = ["item__order", "status", "answered_at"]
     ordering = ["assessment_id", "item__order", "item_id"]
     lookup_value_regex = r"\d+"
-    http_method_names = ["get", "patch", "head", "options"]
+    write_perm = Perm.EDIT
+    # Answers are made by starting an assessment, never one by one; POST is for actions.
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         answer: Answer = serializer.instance

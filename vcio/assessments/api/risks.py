@@ -39,12 +39,12 @@ class RiskViewSet(ScopedModelViewSet):
     serializer_class = s.RiskSerializer
     filterset_class = RiskFilter
     ordering_fields = RISK_ORDERING
-    ordering = ["-score", "-id"]
+    ordering = ["-risk_score", "-id"]
     lookup_value_regex = r"\d+"
 
     def queryset_base(self) -> QuerySet[Risk]:
-        # ``score`` as a column, so the list sorts by it in the database.
-        return super().queryset_base().annotate(score=F("likelihood") * F("impact"))
+        # The score as a column (``risk_score``), so the list sorts by it in the database.
+        return super().queryset_base().annotate(risk_score=F("likelihood") * F("impact"))
 
     def get_serializer_context(self) -> dict:
         return {**super().get_serializer_context(), "today": timezone.localdate()}
@@ -117,7 +117,7 @@ class AnswerWithRiskViewSet(AnswerViewSet):
                 risk, created = risks.risk_from_item(answer, request.user)
         except risks.RiskError as err:
             raise exceptions.ValidationError({err.field: [err.message]}) from None
-        row = Risk.objects.for_user(request.user).annotate(score=F("likelihood") * F("impact"))
+        row = Risk.objects.for_user(request.user).annotate(risk_score=F("likelihood") * F("impact"))
         context = {**self.get_serializer_context(), "today": timezone.localdate()}
         body = s.RiskSerializer(row.select_related("client").get(pk=risk.pk), context=context)
         return Response(body.data, status.HTTP_201_CREATED if created else status.HTTP_200_OK)

@@ -111,8 +111,8 @@ class RiskList(ClientMixin, generic.TemplateView):
             Risk.objects.for_user(self.request.user)
             .filter(client=self.client)
             .select_related("initiative", "accepted_by")
-            .annotate(product=F("likelihood") * F("impact"))
-            .order_by("-product", "-id")
+            .annotate(risk_score=F("likelihood") * F("impact"))
+            .order_by("-risk_score", "-id")
         )
         filterset = RiskFilter(query, queryset=qs, request=self.request)
         rows = list(filterset.qs) if filterset.is_valid() else []
