@@ -154,10 +154,10 @@ class AssessmentViewSet(
     @action(detail=True, filter_backends=[], pagination_class=None, serializer_class=None)
     def compare(self, request: Request, *args, **kwargs) -> Response:
         """Item by item against another assessment of the same client (the earlier one first)."""
+        this = self.visible(Perm.VIEW)  # first: another client's assessment is a 404, not a 400
         params = s.AssessmentCompareParams(data=request.query_params)
         if not params.is_valid():
             raise exceptions.ValidationError({"with": params.errors.get("with_", ["invalid"])})
-        this = self.visible(Perm.VIEW)
         other = self.get_queryset().filter(pk=params.validated_data["with_"]).first()
         if other is None:
             raise exceptions.NotFound("no assessment with that id that you can access")
