@@ -380,3 +380,19 @@ def test_evidence_needs_a_link_or_a_file_and_the_practice(
     r = api(gina).post("/api/assessment-evidence/", link, format="json")
     assert r.status_code in (400, 403)
     assert Evidence.objects.count() == before
+
+
+@pytest.mark.parametrize("endpoint", ["frameworks", "framework-versions"])
+def test_library_lists_run_a_fixed_number_of_queries(api, bob, endpoint):
+    def queries() -> int:
+        http = api(bob)
+        with CaptureQueriesContext(connection) as ctx:
+            assert http.get(f"/api/{endpoint}/").status_code == 200
+        return len(ctx.captured_queries)
+
+    small_framework("one", "1")
+    few = queries()
+    for n in range(2, 7):
+        small_framework(f"fw-{n}", "1")
+        small_framework(f"fw-{n}", "2")
+    assert queries() == few
