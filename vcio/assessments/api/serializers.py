@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -44,6 +46,8 @@ class FrameworkVersionBriefSerializer(serializers.ModelSerializer):
 
 class FrameworkSerializer(serializers.ModelSerializer):
     versions = FrameworkVersionBriefSerializer(many=True, read_only=True)
+    # Text, not "uri": most frameworks have none, and "" is no URI.
+    source_url = serializers.CharField(read_only=True)
 
     class Meta:
         model = Framework
@@ -124,9 +128,15 @@ class AssessmentSerializer(ClientOwnedSerializer):
     framework = serializers.CharField(source="version.framework.key", read_only=True)
     framework_name = serializers.CharField(source="version.framework.name", read_only=True)
     version_name = serializers.CharField(source="version.version", read_only=True)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    signed_off_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    submitted_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    signed_off_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     score = serializers.SerializerMethodField()
     sections = serializers.SerializerMethodField()
 
@@ -236,7 +246,9 @@ class AssessmentAnswerSerializer(serializers.ModelSerializer):
     override_reason = serializers.CharField(
         read_only=True, required=False, help_text="Internal: practice people only"
     )
-    answered_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    answered_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     disagrees = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -266,13 +278,27 @@ class AnswerField(ScopedPkField):
 
 class AssessmentEvidenceSerializer(serializers.ModelSerializer):
     answer = AnswerField()
-    added_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    file = serializers.FileField(required=False, allow_empty_file=False, use_url=True)
+    # Text checked as a link, not "uri" in the schema: evidence that is a file has url "".
+    url = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    added_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    file = serializers.FileField(
+        required=False, allow_null=True, allow_empty_file=False, use_url=True
+    )
 
     class Meta:
         model = Evidence
         fields = ["id", "answer", "label", "url", "file", "added_by", "added_at"]
         read_only_fields = ["id", "added_by", "added_at"]
+
+    def validate_url(self, value: str) -> str:
+        if value:
+            try:
+                URLValidator(schemes=["http", "https"])(value)
+            except DjangoValidationError:
+                raise serializers.ValidationError(
+                    "give a link starting with http:// or https://"
+                ) from None
+        return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         url, upload = attrs.get("url", ""), attrs.get("file")
@@ -299,7 +325,9 @@ class RiskSerializer(ClientOwnedSerializer):
 
     score = serializers.IntegerField(read_only=True, help_text="likelihood × impact, 1–25")
     residual_score = serializers.IntegerField(read_only=True)
-    accepted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    accepted_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     review_due = serializers.SerializerMethodField()
 
     class Meta:

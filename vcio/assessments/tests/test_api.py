@@ -374,6 +374,11 @@ def test_evidence_needs_a_link_or_a_file_and_the_practice(
     before = Evidence.objects.count()
     r = api(tess).post("/api/assessment-evidence/", {"answer": answer.pk}, format="json")
     assert r.status_code == 400 and "give a link" in r.json()["url"][0]
+    r = api(tess).post(
+        "/api/assessment-evidence/", {"answer": answer.pk, "url": "ftp://x"}, format="json"
+    )
+    assert r.status_code == 400
+    assert r.json()["url"] == ["give a link starting with http:// or https://"]
     link = {"answer": answer.pk, "url": "https://x.example/"}
     for user in (carol, erin):
         assert api(user).post("/api/assessment-evidence/", link, format="json").status_code == 403
