@@ -264,6 +264,21 @@ BAD_DOCS = [
         "item 3 (T-03): recurring_cost -5 must be 0 or more",
         id="negative-cost",
     ),
+    pytest.param(
+        lambda d: d["items"][0].update(effort_days=1_000_000),
+        "item 1 (T-01): effort_days 1000000 must be at most 99999",
+        id="effort-too-big-for-its-column",
+    ),
+    pytest.param(
+        lambda d: d["items"][1].update(remediation="Fix " * 100),
+        "item 2 (T-02): 'remediation' is longer than 300 characters",
+        id="remediation-too-long-for-its-column",
+    ),
+    pytest.param(
+        lambda d: d["framework"].update(licence="L" * 201),
+        "framework 'licence' is longer than 200 characters",
+        id="licence-too-long-for-its-column",
+    ),
 ]
 
 
@@ -318,6 +333,21 @@ def test_a_file_that_is_not_json_is_refused():
 
     assert str(raised.value).startswith("checklist.yaml is not JSON")
     assert row_counts() == (0, 0, 0, 0)
+
+
+def test_a_malformed_publisher_file_is_refused_with_a_message():
+    raw = json.dumps(
+        {"framework_id": "cisa-cpgs", "families": ["Govern"],
+         "controls": [{"title": "A GOAL WITHOUT ID", "family": "Govern"}]}
+    ).encode()  # fmt: skip
+
+    with pytest.raises(FrameworkFileError) as raised:
+        library.parse_bytes(raw, "cpg.json")
+
+    assert "cpg.json looks like an OSCAL catalog or CISA CPG file but cannot be read" in str(
+        raised.value
+    )
+    assert "'id'" in str(raised.value)
 
 
 # Export, copies and freezing ---------------------------------------------------------------------
