@@ -127,7 +127,7 @@ def _check_sections(sections: Any, problems: list[str]) -> set[str]:
         elif len(sec["title"]) > SECTION_TITLE_LENGTH:
             problems.append(f"{where}: 'title' is longer than {SECTION_TITLE_LENGTH} characters")
         parent = sec.get("parent")
-        if parent not in (None, "") and parent not in refs:
+        if parent not in (None, "") and (not isinstance(parent, str) or parent not in refs):
             problems.append(f"{where}: parent {parent!r} is not a section listed before it")
         refs.add(ref)
     return refs
@@ -156,7 +156,7 @@ def _check_items(items: Any, sections: set[str], problems: list[str]) -> None:
             refs.add(ref)
         if not item.get("section"):
             problems.append(f"{where}: has no 'section'")
-        elif item["section"] not in sections:
+        elif not isinstance(item["section"], str) or item["section"] not in sections:
             problems.append(f"{where}: section {item['section']!r} is not in 'sections'")
         if not isinstance(item.get("text"), str) or not item["text"].strip():
             problems.append(f"{where}: 'text' is missing")

@@ -255,6 +255,16 @@ BAD_DOCS = [
         id="section-not-listed",
     ),
     pytest.param(
+        lambda d: d["items"][1].update(section=["GV"]),
+        "item 2 (T-02): section ['GV'] is not in 'sections'",
+        id="section-not-text",
+    ),
+    pytest.param(
+        lambda d: d["sections"][1].update(parent={"ref": "GV"}),
+        "section 2 (GV.X): parent {'ref': 'GV'} is not a section listed before it",
+        id="parent-not-text",
+    ),
+    pytest.param(
         lambda d: d["items"][0].update(weight=0),
         "item 1 (T-01): weight 0 must be a whole number from 1 to 10",
         id="weight-0",
