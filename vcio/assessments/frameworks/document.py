@@ -75,6 +75,8 @@ def check_document(doc: Any) -> list[str]:
             datetime.date.fromisoformat(str(doc["released"]))
         except ValueError:
             problems.append(f"'released': {doc['released']!r} is not a date written YYYY-MM-DD")
+    if not isinstance(doc.get("notes", ""), str):
+        problems.append("'notes' must be text")
     refs = _check_sections(doc.get("sections"), problems)
     _check_items(doc.get("items"), refs, problems)
     return problems[:MAX_PROBLEMS]
@@ -126,6 +128,8 @@ def _check_sections(sections: Any, problems: list[str]) -> set[str]:
             problems.append(f"{where}: 'title' is missing")
         elif len(sec["title"]) > SECTION_TITLE_LENGTH:
             problems.append(f"{where}: 'title' is longer than {SECTION_TITLE_LENGTH} characters")
+        if not isinstance(sec.get("description", ""), str):
+            problems.append(f"{where}: 'description' must be text")
         parent = sec.get("parent")
         if parent not in (None, "") and (not isinstance(parent, str) or parent not in refs):
             problems.append(f"{where}: parent {parent!r} is not a section listed before it")

@@ -265,6 +265,16 @@ BAD_DOCS = [
         id="parent-not-text",
     ),
     pytest.param(
+        lambda d: d["sections"][2].update(description=["not", "text"]),
+        "section 3 (PR): 'description' must be text",
+        id="section-description-not-text",
+    ),
+    pytest.param(
+        lambda d: d.update(notes={"a": 1}),
+        "'notes' must be text",
+        id="notes-not-text",
+    ),
+    pytest.param(
         lambda d: d["items"][0].update(weight=0),
         "item 1 (T-01): weight 0 must be a whole number from 1 to 10",
         id="weight-0",
