@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from vcio.assessments import live, scores, workflow
 from vcio.assessments.frameworks import library
@@ -309,3 +311,18 @@ def test_each_client_gets_its_own_result(acme, globex, alice, practice_version, 
     live.refresh([a, g])
 
     assert (t01(a).status, t01(g).status) == ("aligned", "not_aligned")
+
+
+def test_refresh_queries_do_not_grow_with_assessments_or_clients(
+    acme, globex, alice, practice_version, rule
+):
+    def refresh_count(assessments: list[Assessment], status: str) -> int:
+        rule.status.update({acme.id: status, globex.id: status})
+        with CaptureQueriesContext(connection) as ctx:
+            assert live.refresh(assessments) == len(assessments)
+        return len(ctx.captured_queries)
+
+    one = [workflow.start(acme, practice_version, alice)]
+    six = [workflow.start(c, practice_version, alice) for c in (acme, globex) * 3]
+
+    assert refresh_count(one, "aligned") == refresh_count(six, "aligned")
