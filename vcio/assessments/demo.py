@@ -25,7 +25,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from vcio.assessments import live, risks, workflow
+from vcio.assessments import live, workflow
 from vcio.assessments.frameworks import library
 from vcio.assessments.frameworks.document import FrameworkFileError
 from vcio.assessments.models import (
@@ -141,6 +141,8 @@ def summary_for(client: Client, first: bool) -> str:
 
 def demo_risks(client: Client, assessment: Assessment, cio: Any, today: datetime.date) -> int:
     """An accepted risk per client (Acme: one more, past its review date), from real gaps."""
+    from vcio.assessments import risks
+
     gaps = list(
         Answer.objects.filter(assessment=assessment, status="not_aligned")
         .select_related("item", "assessment")
