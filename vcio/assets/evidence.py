@@ -251,7 +251,8 @@ def _fresh_result(devices: list[dict[str, Any]], day: datetime.date, client: dic
             good.append(EvidenceRow(d["name"], f"last seen {seen}", url, ok=True))
     total = len(devices)
     sentence = (
-        f"{len(good)} of {plural(total, 'device')} {verb(len(good), 'was', 'were')} reported by an agent or an import "
+        f"{len(good)} of {plural(total, 'device')} {verb(len(good), 'was', 'were')} "
+        "reported by an agent or an import "
         f"in the last {FRESH_DAYS} days"
     )
     if bad:
