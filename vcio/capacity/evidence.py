@@ -52,7 +52,8 @@ def _problem(disk: Resource) -> str:
     if used >= DISK_OVER:
         return f"{_share(used)} used"
     if soon:
-        return f"{_share(used)} used, forecast full on {fc.crossing}, {plural(fc.days_left, 'day')} away"
+        away = plural(fc.days_left, "day")
+        return f"{_share(used)} used, forecast full on {fc.crossing}, {away} away"
     return ""
 
 
