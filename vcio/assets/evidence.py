@@ -81,11 +81,14 @@ def rows_of(failing: list[EvidenceRow], passing: list[EvidenceRow]) -> tuple[Evi
     return tuple(failing[:MAX_ROWS] + passing[: max(0, MAX_ROWS - len(failing))])
 
 
-def named(rows: Iterable[EvidenceRow]) -> str:
-    """ "PC-017 (Windows 10, …), PC-022 (…)" for the first few rows, "and 3 more" after."""
+def named(rows: Iterable[EvidenceRow], count: int | None = None) -> str:
+    """ "PC-017 (Windows 10, …), PC-022 (…)" for the first few rows, "and 3 more" after.
+
+    ``count`` is how many there are in all when ``rows`` lists only some.
+    """
     rows = list(rows)
     shown = [f"{r.label} ({r.detail})" if r.detail else r.label for r in rows[:NAMED_IN_SENTENCE]]
-    more = len(rows) - len(shown)
+    more = (len(rows) if count is None else count) - len(shown)
     return ", ".join(shown) + (f" and {more} more" if more else "")
 
 
