@@ -122,7 +122,7 @@ def _monitored_result(services: list[dict[str, Any]], slug: str) -> EvidenceResu
 
 
 def sla_met(client_ids: list[int], at: datetime.date | None = None) -> Results:
-    """Services whose availability over the 90 days to ``at`` met their target (5 queries)."""
+    """Services whose availability over the 90 days to ``at`` met their target (6 queries)."""
     clients = _clients(client_ids)
     services = list(
         BusinessService.objects.filter(client_id__in=list(clients)).order_by(
@@ -197,7 +197,7 @@ BACKUP_WORD = "backup"
 
 
 def backup_monitors(client_ids: list[int], at: datetime.date | None = None) -> Results:
-    """Monitors watching a backup (by name) that are green at the end of ``at`` (3 queries)."""
+    """Monitors watching a backup (by name) that are green at the end of ``at`` (at most 3 queries)."""
     clients = _clients(client_ids)
     real_now = timezone.now()
     ends = {cid: end_of(at, c["time_zone"], real_now) for cid, c in clients.items()}

@@ -8,9 +8,9 @@ the targets of their priority (business hours), out of those plus the
 tickets still open at the window's end past their resolve target. Aligned
 from 95 %, partly from 80 %, else not aligned; no ticket counted: no data.
 
-Six queries whatever the number of clients: the five of
+At most six queries whatever the number of clients: the five of
 :func:`~vcio.helpdesk.analytics.many.clients_windows`, and one for the
-numbers and subjects of the tickets listed.
+numbers of the tickets listed (none when there is none).
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def judge(w: ClientWindow) -> list[Judged]:
 
 
 def sla_compliance(client_ids: list[int], at: datetime.date | None = None) -> Results:
-    """Tickets of the 90 days to ``at`` within their SLA, per client (6 queries)."""
+    """Tickets of the 90 days to ``at`` within their SLA, per client (at most 6 queries)."""
     windows = clients_windows(client_ids, at)
     judged = {cid: judge(w) for cid, w in windows.items()}
     shown = {cid: found[:MAX_ROWS] for cid, found in judged.items()}

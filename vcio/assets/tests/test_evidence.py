@@ -225,5 +225,7 @@ def test_queries_do_not_grow_with_the_number_of_clients(key):
         rule.evaluate([clients[0].pk], AT)
     with CaptureQueriesContext(connection) as five:
         got = rule.evaluate([c.pk for c in clients], AT)
+    # As of each client's own today too (no day given).
+    assert set(rule.evaluate([c.pk for c in clients], None)) == {c.pk for c in clients}
     assert len(five) == len(one)
     assert set(got) == {c.pk for c in clients}

@@ -188,6 +188,8 @@ def test_queries_do_not_grow_with_the_number_of_clients(key):
         rule.evaluate([clients[0].pk], AT)
     with CaptureQueriesContext(connection) as five:
         got = rule.evaluate([c.pk for c in clients], AT)
+    # As of each client's own today too (no day given).
+    assert set(rule.evaluate([c.pk for c in clients], None)) == {c.pk for c in clients}
     assert len(five) == len(one)
     assert {cid: r.status for cid, r in got.items()} == {
         c.pk: got[clients[0].pk].status for c in clients

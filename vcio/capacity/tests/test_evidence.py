@@ -103,5 +103,7 @@ def test_queries_do_not_grow_with_the_number_of_clients():
         rule.evaluate([clients[0].pk], AS_OF)
     with CaptureQueriesContext(connection) as five:
         got = rule.evaluate([c.pk for c in clients], AS_OF)
+    # As of each client's own today too (no day given).
+    assert set(rule.evaluate([c.pk for c in clients], None)) == {c.pk for c in clients}
     assert len(five) == len(one)
     assert {r.counts["ok"] for r in got.values()} == {1}
