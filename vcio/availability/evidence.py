@@ -197,7 +197,7 @@ BACKUP_WORD = "backup"
 
 
 def backup_monitors(client_ids: list[int], at: datetime.date | None = None) -> Results:
-    """Monitors watching a backup (by name) that are green at the end of ``at`` (at most 3 queries)."""
+    """Monitors watching a backup (by name), green at the end of ``at`` (at most 3 queries)."""
     clients = _clients(client_ids)
     real_now = timezone.now()
     ends = {cid: end_of(at, c["time_zone"], real_now) for cid, c in clients.items()}
