@@ -41,12 +41,11 @@ from vcio.assets.eol import load_rules
 from vcio.assets.lifecycle import client_today, support_of
 from vcio.assets.models import Asset, AssetKind, AssetStatus
 from vcio.assets.models_software import Antivirus, InstalledSoftware
+from vcio.core.evidence import grade, named, plural, rows_of, verb
 from vcio.core.registry import EvidenceResult, EvidenceRow, EvidenceRule, evidence_rules
 
 OS_KINDS = (AssetKind.WORKSTATION, AssetKind.LAPTOP, AssetKind.SERVER, AssetKind.VIRTUAL_MACHINE)
 FRESH_DAYS = 30
-MAX_ROWS = 50
-NAMED_IN_SENTENCE = 5
 
 Results = dict[int, EvidenceResult]
 
@@ -64,41 +63,6 @@ def _clients(client_ids: list[int]) -> dict[int, dict[str, Any]]:
 
 def _days(clients: dict[int, dict[str, Any]], at: datetime.date | None) -> dict[int, datetime.date]:
     return {cid: at or client_today(c["time_zone"]) for cid, c in clients.items()}
-
-
-def grade(ok: int, total: int, aligned: float, partly: float) -> str:
-    """ "aligned" when ``ok / total`` reaches ``aligned``, "partly" from ``partly``, else
-    "not_aligned"; shares are 0..1 and compared exactly (no rounding)."""
-    if ok * 1.0 >= aligned * total:
-        return "aligned"
-    if ok * 1.0 >= partly * total:
-        return "partly"
-    return "not_aligned"
-
-
-def rows_of(failing: list[EvidenceRow], passing: list[EvidenceRow]) -> tuple[EvidenceRow, ...]:
-    """The failing rows first, then passing ones, ``MAX_ROWS`` in all."""
-    return tuple(failing[:MAX_ROWS] + passing[: max(0, MAX_ROWS - len(failing))])
-
-
-def named(rows: Iterable[EvidenceRow], count: int | None = None) -> str:
-    """ "PC-017 (Windows 10, …), PC-022 (…)" for the first few rows, "and 3 more" after.
-
-    ``count`` is how many there are in all when ``rows`` lists only some.
-    """
-    rows = list(rows)
-    shown = [f"{r.label} ({r.detail})" if r.detail else r.label for r in rows[:NAMED_IN_SENTENCE]]
-    more = (len(rows) if count is None else count) - len(shown)
-    return ", ".join(shown) + (f" and {more} more" if more else "")
-
-
-def verb(n: int, one: str, many: str) -> str:
-    """``one`` for a single thing ("does"), else ``many`` ("do")."""
-    return one if n == 1 else many
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def _zone(time_zone: str | None) -> zoneinfo.ZoneInfo:

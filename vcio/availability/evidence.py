@@ -33,9 +33,9 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from vcio.assets.evidence import grade, named, plural, rows_of, verb
 from vcio.availability import sla
 from vcio.availability.models import BusinessService, Criticality, Monitor, MonitorState, Outage
+from vcio.core.evidence import grade, named, plural, rows_of, verb
 from vcio.core.registry import EvidenceResult, EvidenceRow, EvidenceRule, evidence_rules
 
 SLA_DAYS = 90

@@ -19,9 +19,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from vcio.assets.evidence import grade, named, plural, rows_of, verb
 from vcio.capacity.assess import MachineCapacity, Resource
 from vcio.capacity.figures import DISK_OVER, capacity_as_of, client_rows, machine_url, reporting
+from vcio.core.evidence import grade, named, plural, rows_of, verb
 from vcio.core.registry import EvidenceResult, EvidenceRow, EvidenceRule, evidence_rules
 
 HEADROOM_DAYS = 90

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from vcio.assets.evidence import MAX_ROWS, grade, named, plural, verb
+from vcio.core.evidence import MAX_ROWS, grade, named, plural, verb
 from vcio.core.registry import EvidenceResult, EvidenceRow, EvidenceRule, evidence_rules
 from vcio.helpdesk.analytics import sla
 from vcio.helpdesk.analytics.data import is_open_at, resolved_in
