@@ -77,7 +77,7 @@ def draft_for(assessment: Assessment, answer: Answer) -> RecommendationDraft:
         source_app="assessments",
         risk=item.risk,
         evidence_url=reverse(
-            "assessments:assessment",
+            "assessments:assessment_detail",
             kwargs={"client": assessment.client.slug, "pk": assessment.pk},
         ),
         evidence={
