@@ -70,11 +70,16 @@ def set_statuses(assessment: Assessment, user, statuses: dict[str, str]) -> None
         workflow.answer(by_ref[ref], user, status=status, note=f"{NOTE} {ref}")
 
 
-def url(name: str, assessment: Assessment, **kw) -> str:
-    return reverse(
-        f"assessments:{name}",
-        kwargs={"client": assessment.client.slug, "pk": assessment.pk, **kw},
-    )
+def url(name: str, assessment: Assessment, answer: int | None = None, evidence: int | None = None):
+    """A page of ``assessment``; of one of its answers (``answer``) or an attached file."""
+    slug = assessment.client.slug
+    if answer is not None:
+        kwargs = {"client": slug, "assessment_id": assessment.pk, "pk": answer}
+    elif evidence is not None:
+        kwargs = {"client": slug, "pk": evidence}
+    else:
+        kwargs = {"client": slug, "pk": assessment.pk}
+    return reverse(f"assessments:{name}", kwargs=kwargs)
 
 
 @pytest.fixture

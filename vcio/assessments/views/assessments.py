@@ -42,6 +42,8 @@ from vcio.core.views.base import ClientMixin
 
 CLIENT = "clients/<slug:client>/assessments/"
 ONE = f"{CLIENT}<int:pk>/"
+# One answer: parameters named as the Answer's own fields, so core's walkers can aim the route.
+ITEM = f"{CLIENT}<int:assessment_id>/items/<int:pk>/"
 
 
 def assessments_of(view: ClientMixin):
@@ -93,14 +95,17 @@ def detail_url(assessment: Assessment) -> str:
 def answer_url(answer: Answer) -> str:
     a = answer.assessment
     return reverse(
-        "assessments:answer", kwargs={"client": a.client.slug, "pk": a.pk, "answer": answer.pk}
+        "assessments:answer",
+        kwargs={"client": a.client.slug, "assessment_id": a.pk, "pk": answer.pk},
     )
 
 
 class AssessmentMixin(ClientMixin):
     """Resolves ``self.assessment`` (scoped, 404 for another client's) and the user's rights."""
 
+    model = Assessment  # the isolation walker aims the route at another client's row
     tab = "assessments"
+    assessment_kwarg = "pk"
     assessment: Assessment
 
     def load_assessment(self) -> Assessment:
@@ -109,7 +114,7 @@ class AssessmentMixin(ClientMixin):
                 "client", "version__framework", "created_by", "submitted_by", "signed_off_by"
             ),
             self.request.user,
-            pk=self.kwargs["pk"],
+            pk=self.kwargs[self.assessment_kwarg],
         )
         return self.assessment
 
@@ -261,6 +266,8 @@ class AnswerItem(AssessmentMixin, generic.TemplateView):
     unknown item); ``assessments/workthrough.js`` only adds keys 1–5 and Enter.
     """
 
+    model = Answer
+    assessment_kwarg = "assessment_id"
     template_name = "assessments/answer.html"
     write_perm = Perm.EDIT
 
@@ -271,7 +278,7 @@ class AnswerItem(AssessmentMixin, generic.TemplateView):
                 "item__section", "answered_by"
             ),
             self.request.user,
-            pk=self.kwargs["answer"],
+            pk=self.kwargs["pk"],
         )
         self.answer.assessment = self.assessment
         return self.answer
@@ -374,19 +381,19 @@ class AddEvidence(AnswerItem):
         return HttpResponseRedirect(answer_url(self.answer))
 
 
-class EvidenceFile(AssessmentMixin, generic.View):
+class EvidenceFile(ClientMixin, generic.View):
     """An attached file, read through the client's scope (never a public media address)."""
 
+    model = Evidence
+
     def get(self, request, *args, **kwargs):
-        a = self.load_assessment()
         ev = get_for_user_or_404(
-            Evidence.objects.filter(answer__assessment=a).exclude(file=""),
+            Evidence.objects.filter(answer__assessment__client=self.client).exclude(file=""),
             request.user,
-            pk=kwargs["evidence"],
+            pk=kwargs["pk"],
         )
-        return FileResponse(
-            ev.file.open("rb"), as_attachment=True, filename=ev.file.name.split("/")[-1]
-        )
+        name = ev.file.name.rsplit("/", 1)[-1]
+        return FileResponse(ev.file.open("rb"), as_attachment=True, filename=name)
 
 
 class Compare(ClientMixin, generic.TemplateView):
@@ -449,9 +456,9 @@ urlpatterns = [
     path(f"{CLIENT}compare/", Compare.as_view(), name="compare"),
     path(ONE, AssessmentDetail.as_view(), name="assessment"),
     path(f"{ONE}work/", WorkThrough.as_view(), name="work"),
-    path(f"{ONE}items/<int:answer>/", AnswerItem.as_view(), name="answer"),
-    path(f"{ONE}items/<int:answer>/evidence/", AddEvidence.as_view(), name="evidence_add"),
-    path(f"{ONE}evidence/<int:evidence>/", EvidenceFile.as_view(), name="evidence_file"),
+    path(f"{ITEM}", AnswerItem.as_view(), name="answer"),
+    path(f"{ITEM}evidence/", AddEvidence.as_view(), name="evidence_add"),
+    path(f"{CLIENT}evidence/<int:pk>/", EvidenceFile.as_view(), name="evidence_file"),
     path(f"{ONE}refresh/", RefreshEvidence.as_view(), name="refresh"),
     path(f"{ONE}submit/", Submit.as_view(), name="submit"),
     path(f"{ONE}sign-off/", SignOff.as_view(), name="sign_off"),

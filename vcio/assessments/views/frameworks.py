@@ -128,6 +128,7 @@ class FrameworkImport(FrameworkList):
 class VersionDetail(LibraryMixin, generic.TemplateView):
     """One version: its sections as a tree, each with its items and what they say."""
 
+    model = FrameworkVersion  # practice-wide: the walkers aim the route at any row
     template_name = "assessments/framework_version.html"
 
     def get_version(self) -> FrameworkVersion:
@@ -170,6 +171,8 @@ def section_tree(sections: list, items: list) -> list[dict[str, Any]]:
 
 class VersionExport(LibraryMixin, generic.View):
     """The version as a vcio framework file, to download."""
+
+    model = FrameworkVersion
 
     def get(self, request, pk: int):
         version = get_object_or_404(FrameworkVersion.objects.select_related("framework"), pk=pk)
