@@ -123,13 +123,13 @@ def test_cio_starts_an_assessment(login, bob, assessment):
     )
     new = Assessment.objects.exclude(pk=assessment.pk).get()
     assert response.status_code == 302
-    assert response["Location"] == url("assessment", new)
+    assert response["Location"] == url("assessment_detail", new)
     assert new.as_of == datetime.date(2026, 12, 1)
     assert new.answers.count() == 4
 
 
 def test_assessment_page_scorecard_per_section(login, bob, assessment):
-    text = login(bob).get(url("assessment", assessment)).content.decode()
+    text = login(bob).get(url("assessment_detail", assessment)).content.decode()
     # ID: T-001 aligned (2), T-003 n.a. → 100 %. PR: T-002 partly (3), T-004 unknown (2):
     # 1.5 / 5 = 30 %, unknown 40 %.
     assert "ID Identify" in text and "100.0 %" in text
@@ -140,7 +140,7 @@ def test_assessment_page_scorecard_per_section(login, bob, assessment):
 
 
 def test_notes_hidden_from_client_executive(login, carol, assessment):
-    page = login(carol).get(url("assessment", assessment))
+    page = login(carol).get(url("assessment_detail", assessment))
     assert page.status_code == 200
     text = page.content.decode()
     assert "Item 1 text" in text
@@ -152,7 +152,7 @@ def test_notes_hidden_from_client_executive(login, carol, assessment):
 
 def test_other_client_gets_404(login, dave, gina, assessment):
     for user in (dave, gina):
-        assert login(user).get(url("assessment", assessment)).status_code == 404
+        assert login(user).get(url("assessment_detail", assessment)).status_code == 404
 
 
 def test_work_through_saves_and_goes_to_next_unknown(login, tess, assessment):
@@ -168,7 +168,7 @@ def test_work_through_saves_and_goes_to_next_unknown(login, tess, assessment):
     )
     assert response.status_code == 302
     # No unknown item is left: back to the assessment.
-    assert response["Location"] == url("assessment", assessment)
+    assert response["Location"] == url("assessment_detail", assessment)
     saved = Answer.objects.get(pk=by_ref["T-004"].pk)
     assert (saved.status, saved.note, saved.answered_by) == ("not_aligned", "checked", tess)
 
@@ -202,6 +202,8 @@ def test_override_without_reason_is_400_and_saves_nothing(login, bob, assessment
     assert response.status_code == 400
     text = response.content.decode()
     assert "T-004" in text and "give a reason to override it" in text
+    assert 'says <em id="live-says">not aligned</em>' in text
+    assert "3 of 10 laptops unencrypted" in text
     saved = Answer.objects.get(pk=target.pk)
     assert (saved.status, saved.note, saved.answered_by) == ("unknown", "", None)
 
@@ -210,7 +212,7 @@ def test_override_without_reason_is_400_and_saves_nothing(login, bob, assessment
         {"status": "aligned", "reason": "encrypted since, agent lags"},
     )
     assert ok.status_code == 302
-    page = login(bob).get(url("assessment", assessment)).content.decode()
+    page = login(bob).get(url("assessment_detail", assessment)).content.decode()
     assert "evidence disagrees" in page and "override" in page
 
 
@@ -240,7 +242,7 @@ def test_attach_link_and_file(login, tess, assessment, settings, tmp_path):
     upload = SimpleUploadedFile("scan.pdf", b"%PDF-1.4 test", content_type="application/pdf")
     assert http.post(add, {"file": upload, "label": "Scan"}).status_code == 302
     assert Evidence.objects.filter(answer=target).count() == 2
-    text = http.get(url("assessment", assessment)).content.decode()
+    text = http.get(url("assessment_detail", assessment)).content.decode()
     assert "Policy" in text and "Scan" in text
     ev = Evidence.objects.exclude(file="").get()
     download = http.get(url("evidence_file", assessment, evidence=ev.pk))
@@ -268,7 +270,7 @@ def test_submit_and_sign_off(login, tess, bob, assessment):
     response = login(tess).post(url("sign_off", assessment), {"summary": "x"})
     assert response.status_code == 403
     assert Assessment.objects.get().status == AssessmentStatus.IN_REVIEW
-    page = login(bob).get(url("assessment", assessment)).content.decode()
+    page = login(bob).get(url("assessment_detail", assessment)).content.decode()
     assert "Sign off" in page
     ok = login(bob).post(url("sign_off", assessment), {"summary": "Good progress on identify."})
     assert ok.status_code == 302
@@ -349,7 +351,7 @@ def test_assessment_page_query_count_same_for_20_and_60_items(login, bob, acme):
         workflow.answer(by_ref["T-001"], bob, status="aligned", note="n")
         http = login(bob)
         with CaptureQueriesContext(connection) as ctx:
-            assert http.get(url("assessment", a)).status_code == 200
+            assert http.get(url("assessment_detail", a)).status_code == 200
         return len(ctx)
 
     # The page frame (session, user, memberships, client), the assessment, the scorecard (two),

@@ -87,9 +87,8 @@ class AssessmentList(ClientMixin, generic.TemplateView):
 
 
 def detail_url(assessment: Assessment) -> str:
-    return reverse(
-        "assessments:assessment", kwargs={"client": assessment.client.slug, "pk": assessment.pk}
-    )
+    kwargs = {"client": assessment.client.slug, "pk": assessment.pk}
+    return reverse("assessments:assessment_detail", kwargs=kwargs)
 
 
 def answer_url(answer: Answer) -> str:
@@ -295,6 +294,11 @@ class AnswerItem(AssessmentMixin, generic.TemplateView):
         ctx["answer"] = answer
         ctx["item"] = answer.item
         ctx["evidence"] = list(answer.evidence.all())
+        ctx["live_label"] = (
+            AnswerStatus(answer.live_status).label
+            if answer.live_status in AnswerStatus.values
+            else ""
+        )
         order = list(
             Answer.objects.for_user(self.request.user)
             .filter(assessment=self.assessment)
@@ -454,7 +458,7 @@ class Compare(ClientMixin, generic.TemplateView):
 urlpatterns = [
     path(CLIENT, AssessmentList.as_view(), name="assessment_list"),
     path(f"{CLIENT}compare/", Compare.as_view(), name="compare"),
-    path(ONE, AssessmentDetail.as_view(), name="assessment"),
+    path(ONE, AssessmentDetail.as_view(), name="assessment_detail"),
     path(f"{ONE}work/", WorkThrough.as_view(), name="work"),
     path(f"{ITEM}", AnswerItem.as_view(), name="answer"),
     path(f"{ITEM}evidence/", AddEvidence.as_view(), name="evidence_add"),
