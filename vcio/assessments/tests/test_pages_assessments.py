@@ -357,3 +357,20 @@ def test_assessment_page_query_count_same_for_20_and_60_items(login, bob, acme):
     # The page frame (session, user, memberships, client), the assessment, the scorecard (two),
     # the section titles, the answers and their evidence, the switcher's clients.
     assert count(20) == count(60) <= 12
+
+
+def test_compare_refuses_another_clients_assessment(login, bob, gina, acme, globex):
+    ours = make_assessment(acme, bob)
+    theirs = make_assessment(globex, gina)
+    page = login(bob).get(
+        reverse("assessments:compare", args=["acme"]), {"a": ours.pk, "b": theirs.pk}
+    )
+    assert page.status_code == 404
+
+
+def test_signed_off_item_page_has_no_answer_form(login, bob, assessment):
+    workflow.sign_off(assessment, bob)
+    target = answers(assessment)["T-004"]
+    text = login(bob).get(url("answer", assessment, answer=target.pk)).content.decode()
+    assert 'id="answer-form"' not in text
+    assert "re-open it to change an answer" in text
