@@ -145,7 +145,6 @@ class VersionDetail(LibraryMixin, generic.TemplateView):
         ctx["framework"] = version.framework
         ctx["editable"] = editable(version)
         ctx["sections"] = section_tree(sections, items)
-        ctx["other_versions"] = version.framework.versions.exclude(pk=version.pk)
         ctx.setdefault("copy_form", CopyVersionForm())
         return ctx
 
