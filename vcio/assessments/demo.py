@@ -123,7 +123,9 @@ def assess(
         changed.append(answer)
     Answer.objects.bulk_update(changed, ["status", "answered_by", "answered_at", "source"])
     workflow.submit(assessment, engineer)
-    workflow.sign_off(assessment, cio, summary=summary_for(client, previous is None))
+    workflow.sign_off(
+        assessment, cio, summary=summary_for(client, previous is None), recommend=False
+    )
     signed = answered_at + datetime.timedelta(days=3)
     Assessment.objects.filter(pk=assessment.pk).update(
         signed_off_at=signed, submitted_at=answered_at, created_at=answered_at
