@@ -84,10 +84,18 @@ def apply(answer: Answer, by_client: dict[int, EvidenceResult], now: datetime.da
 
 
 def follows_rule(answer: Answer) -> bool:
-    """A live answer, or one nobody has answered yet: the rule's result becomes the answer."""
+    """A live answer, or one nobody has answered yet: the rule's result becomes the answer.
+
+    A person's answer keeps ``answered_at`` when their user is deleted
+    (``answered_by`` set to null), so it is not mistaken for an unanswered one.
+    """
     if answer.source == AnswerSource.LIVE:
         return True
-    return answer.source == AnswerSource.PERSON and answer.answered_by_id is None
+    return (
+        answer.source == AnswerSource.PERSON
+        and answer.answered_by_id is None
+        and answer.answered_at is None
+    )
 
 
 def refresh_all(at: datetime.date | None = None) -> int:

@@ -13,6 +13,7 @@ PARTS: tuple[str, ...] = (
     "review",
     "dashboard",
     "demo",
+    "views.portal",
     # "tabs" once the pages land
 )
 

@@ -6,7 +6,7 @@ Each views module owns its ``urlpatterns``; this file only joins them.
 
 from __future__ import annotations
 
-from vcio.assessments.views import assessments, frameworks, practice, risks
+from vcio.assessments.views import assessments, frameworks, portal, practice, risks
 
 app_name = "assessments"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     *assessments.urlpatterns,
     *practice.urlpatterns,
     *risks.urlpatterns,
+    *portal.urlpatterns,
 ]

@@ -107,8 +107,15 @@ def submit(assessment: Assessment, user) -> Assessment:
     return assessment
 
 
-def sign_off(assessment: Assessment, user, summary: str | None = None) -> Assessment:
-    """The CIO signs off: the result becomes final, visible in the portal, its version frozen."""
+def sign_off(
+    assessment: Assessment, user, summary: str | None = None, *, recommend: bool = True
+) -> Assessment:
+    """The CIO signs off: the result becomes final, visible in the portal, its version frozen.
+
+    Its gaps reach the client's recommendations at once (``recommend``), so
+    the CIO can make them initiatives in the same sitting; the demo, which
+    signs many off in a row, syncs once at the end instead.
+    """
     if assessment.status == AssessmentStatus.SIGNED_OFF:
         raise AssessmentError("this assessment is already signed off")
     with transaction.atomic():
@@ -122,6 +129,10 @@ def sign_off(assessment: Assessment, user, summary: str | None = None) -> Assess
         assessment.save()
         # Editing the framework from now on would rewrite what was signed: freeze it.
         FrameworkVersion.objects.filter(pk=assessment.version_id).update(frozen=True)
+    if recommend:
+        from vcio.strategy.recommend import sync_recommendations
+
+        sync_recommendations([assessment.client_id])
     return assessment
 
 

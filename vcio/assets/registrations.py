@@ -18,5 +18,6 @@ def register() -> None:
             "costs",
             "review",
             "dashboard",
+            "evidence",
         ),
     )

@@ -18,5 +18,6 @@ def register() -> None:
             "recommendations",
             "review",
             "dashboard",
+            "evidence",
         ),
     )

@@ -19,5 +19,6 @@ def register() -> None:
             "recommendations",
             "review",
             "dashboard",
+            "evidence",
         ),
     )

@@ -421,6 +421,23 @@ class DashboardPanel:
 dashboard_panels = Registry("dashboard panel")
 
 
+@dataclass(frozen=True)
+class PortalTab:
+    """A page of the client portal an app adds after the portal's own tabs.
+
+    ``url_name`` is reversed with the client's slug as ``client``; the page
+    must show only what a client's leaders may read (no internal notes).
+    """
+
+    key: str
+    label: str
+    url_name: str
+    order: int = 100
+
+
+portal_tabs = Registry("portal tab")
+
+
 # Evidence -----------------------------------------------------------------------
 
 EVIDENCE_STATUSES = ("aligned", "partly", "not_aligned", "no_data")

@@ -15,6 +15,7 @@ PARTS: tuple[str, ...] = (
     "dashboard",
     "demo",
     "tabs",
+    "evidence",
 )
 
 

@@ -42,6 +42,11 @@ ITEM_FIELDS = {
 RISKS = ("low", "medium", "high", "critical")
 KEY_RE = re.compile(r"^[-a-z0-9_]{1,60}$")
 MONEY_LIMIT = Decimal("9999999999")
+EFFORT_LIMIT = Decimal("99999")  # Item.effort_days holds 7 digits, one after the point
+# Longest text each column holds: longer is refused here with a message, not by PostgreSQL.
+FRAMEWORK_LENGTHS = {"name": 200, "publisher": 200, "licence": 200, "source_url": 500}
+ITEM_LENGTHS = {"remediation": 300, "evidence_rule": 80}
+SECTION_TITLE_LENGTH = 300
 
 
 class FrameworkFileError(ValueError):
@@ -70,6 +75,8 @@ def check_document(doc: Any) -> list[str]:
             datetime.date.fromisoformat(str(doc["released"]))
         except ValueError:
             problems.append(f"'released': {doc['released']!r} is not a date written YYYY-MM-DD")
+    if not isinstance(doc.get("notes", ""), str):
+        problems.append("'notes' must be text")
     refs = _check_sections(doc.get("sections"), problems)
     _check_items(doc.get("items"), refs, problems)
     return problems[:MAX_PROBLEMS]
@@ -94,6 +101,9 @@ def _check_framework(fw: Any, problems: list[str]) -> None:
     for name in FRAMEWORK_FIELDS - {"key", "name"}:
         if name in fw and not isinstance(fw[name], str):
             problems.append(f"framework {name!r} must be text")
+    for name, limit in FRAMEWORK_LENGTHS.items():
+        if isinstance(fw.get(name), str) and len(fw[name]) > limit:
+            problems.append(f"framework {name!r} is longer than {limit} characters")
 
 
 def _check_sections(sections: Any, problems: list[str]) -> set[str]:
@@ -116,8 +126,12 @@ def _check_sections(sections: Any, problems: list[str]) -> set[str]:
             problems.append(f"{where}: duplicate section ref {ref!r}")
         if not isinstance(sec.get("title"), str) or not sec["title"].strip():
             problems.append(f"{where}: 'title' is missing")
+        elif len(sec["title"]) > SECTION_TITLE_LENGTH:
+            problems.append(f"{where}: 'title' is longer than {SECTION_TITLE_LENGTH} characters")
+        if not isinstance(sec.get("description", ""), str):
+            problems.append(f"{where}: 'description' must be text")
         parent = sec.get("parent")
-        if parent not in (None, "") and parent not in refs:
+        if parent not in (None, "") and (not isinstance(parent, str) or parent not in refs):
             problems.append(f"{where}: parent {parent!r} is not a section listed before it")
         refs.add(ref)
     return refs
@@ -146,7 +160,7 @@ def _check_items(items: Any, sections: set[str], problems: list[str]) -> None:
             refs.add(ref)
         if not item.get("section"):
             problems.append(f"{where}: has no 'section'")
-        elif item["section"] not in sections:
+        elif not isinstance(item["section"], str) or item["section"] not in sections:
             problems.append(f"{where}: section {item['section']!r} is not in 'sections'")
         if not isinstance(item.get("text"), str) or not item["text"].strip():
             problems.append(f"{where}: 'text' is missing")
@@ -161,8 +175,11 @@ def _check_item_values(item: dict, where: str, problems: list[str]) -> None:
             except InvalidOperation:
                 problems.append(f"{where}: {name} {item[name]!r} is not a number")
                 continue
-            if not value.is_finite() or value < 0 or value > MONEY_LIMIT:
+            limit = EFFORT_LIMIT if name == "effort_days" else MONEY_LIMIT
+            if not value.is_finite() or value < 0:
                 problems.append(f"{where}: {name} {item[name]!r} must be 0 or more")
+            elif value > limit:
+                problems.append(f"{where}: {name} {item[name]!r} must be at most {limit}")
     if "risk" in item and item["risk"] not in RISKS:
         problems.append(f"{where}: risk {item['risk']!r} is not one of {', '.join(RISKS)}")
     weight = item.get("weight", 1)
@@ -176,3 +193,6 @@ def _check_item_values(item: dict, where: str, problems: list[str]) -> None:
     for name in ("why", "verify", "remediation", "evidence_rule"):
         if name in item and not isinstance(item[name], str):
             problems.append(f"{where}: {name!r} must be text")
+    for name, limit in ITEM_LENGTHS.items():
+        if isinstance(item.get(name), str) and len(item[name]) > limit:
+            problems.append(f"{where}: {name!r} is longer than {limit} characters")

@@ -57,7 +57,14 @@ def parse_bytes(raw: bytes, name: str) -> tuple[dict[str, Any], bool]:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FrameworkFileError([f"{name} is not JSON: {exc}"]) from None
     if oscal.recognises(data):
-        return oscal.to_document(data), True
+        try:
+            return oscal.to_document(data), True
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            # A publisher's file that is malformed: a message, not a traceback.
+            raise FrameworkFileError(
+                [f"{name} looks like an OSCAL catalog or CISA CPG file but cannot be read "
+                 f"({type(exc).__name__}: {exc})"]
+            ) from None  # fmt: skip
     return data, False
 
 
@@ -206,7 +213,7 @@ def load_shipped() -> list[FrameworkVersion]:
     """Load vcio's own frameworks (the SMB baseline) that are not loaded yet; idempotent."""
     loaded = []
     for path in sorted(SHIPPED_DIR.glob("*.framework.json")):
-        doc = json.loads(path.read_text())
+        doc = json.loads(path.read_text(encoding="utf-8"))
         exists = FrameworkVersion.objects.filter(
             framework__key=doc["framework"]["key"], version=doc["version"]
         ).exists()

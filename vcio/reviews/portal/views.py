@@ -23,6 +23,7 @@ from django.views import View, generic
 from vcio.core.access import access_for
 from vcio.core.fiscal import quarter_of
 from vcio.core.models import Client
+from vcio.core.registry import portal_tabs
 from vcio.core.roles import Perm
 from vcio.core.scoping import get_for_user_or_404
 from vcio.core.views.base import ClientMixin
@@ -56,13 +57,16 @@ class PortalMixin(ClientMixin):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
+        # The portal's own tabs, then those apps add (standards...), in their order.
+        tabs = [*PORTAL_TABS, *((t.key, t.label, t.url_name) for t in sorted(
+            portal_tabs, key=lambda t: t.order))]  # fmt: skip
         ctx["portal_tabs"] = [
             {
                 "label": label,
                 "url": reverse(name, kwargs={"client": self.client.slug}),
                 "current": key == self.tab,
             }
-            for key, label, name in PORTAL_TABS
+            for key, label, name in tabs
         ]
         # Practice staff see the portal as the client does, with a banner saying so.
         ctx["is_preview"] = Perm.INTERNAL in access_for(self.request.user).perms_for(self.client.pk)
