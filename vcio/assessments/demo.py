@@ -142,40 +142,37 @@ def summary_for(client: Client, first: bool) -> str:
 
 
 def demo_risks(client: Client, assessment: Assessment, cio: Any, today: datetime.date) -> int:
-    """An accepted risk per client (Acme: one more, past its review date), from real gaps."""
+    """Risks from the heaviest real gaps: one accepted (Acme: one more, past its review date),
+    one mitigated by an initiative made from the gap's recommendation."""
     from vcio.assessments import risks
+    from vcio.strategy.models import Recommendation
+    from vcio.strategy.recommend import promote
 
     gaps = list(
         Answer.objects.filter(assessment=assessment, status="not_aligned")
         .select_related("item", "assessment")
         .order_by("-item__weight", "item__order")[:3]
     )
-    made = 0
-    for n, answer in enumerate(gaps[:2]):
-        risk = risks.risk_from_item(answer, cio)
+    accepted_on = assessment.as_of
+    for n, answer in enumerate(gaps):
+        risk, _ = risks.risk_from_item(answer, cio)
         if n == 0:
-            risks.treat(
-                risk,
-                cio,
-                Treatment.ACCEPT,
-                reason="Cost outweighs the exposure until the office move; revisit then.",
-                review_date=today + datetime.timedelta(days=90),
-            )
+            risks.treat(risk, cio, Treatment.ACCEPT, today=accepted_on,
+                        reason="Cost outweighs the exposure until the office move; revisit then.",
+                        review_date=accepted_on + datetime.timedelta(days=120))  # fmt: skip
+        elif n == 1:
+            key = f"assessments.{assessment.version.framework.key}.{answer.item.ref}"
+            rec = Recommendation.objects.filter(client=client, key=key, status="open").first()
+            if rec is not None:
+                initiative = promote(rec, cio)
+                risks.treat(risk, cio, Treatment.MITIGATE, initiative=initiative,
+                            residual_likelihood=1, residual_impact=risk.impact)  # fmt: skip
         elif client.slug == "acme":
-            risks.treat(
-                risk,
-                cio,
-                Treatment.ACCEPT,
-                reason="The legacy ERP vendor cannot support it before the upgrade.",
-                review_date=today + datetime.timedelta(days=1),
-            )
-            # Its review date has come: it is back for the CIO to decide again.
-            type(risk).objects.filter(pk=risk.pk).update(
-                review_date=today - datetime.timedelta(days=5),
-                accepted_on=today - datetime.timedelta(days=95),
-            )
-        made += 1
-    return made
+            # Accepted a quarter ago until last week: back for the CIO to decide again.
+            risks.treat(risk, cio, Treatment.ACCEPT, today=today - datetime.timedelta(days=95),
+                        reason="The legacy ERP vendor cannot support it before the upgrade.",
+                        review_date=today - datetime.timedelta(days=5))  # fmt: skip
+    return len(gaps)
 
 
 def load_client(client: Client, versions: list[FrameworkVersion], users: dict[str, Any]) -> str:
@@ -190,9 +187,8 @@ def load_client(client: Client, versions: list[FrameworkVersion], users: dict[st
         second, _ = assess(client, version, today - datetime.timedelta(SECOND_DAYS_AGO),
                            (engineer, cio), given)  # fmt: skip
         made.append(second)
-    risk_count = demo_risks(client, made[0], cio, today)
     names = ", ".join(str(v) for v in versions)
-    return f"{2 * len(versions)} assessments ({names}), {risk_count} accepted risks"
+    return f"{2 * len(versions)} assessments ({names})"
 
 
 def load_assessments(ctx: dict[str, Any], log: Callable[[str], None]) -> None:
@@ -206,8 +202,13 @@ def load_assessments(ctx: dict[str, Any], log: Callable[[str], None]) -> None:
     for client in Client.objects.filter(slug__in=CLIENTS).order_by("name"):
         versions = [baseline] + ([csf] if csf and client.slug == CSF_CLIENT else [])
         with transaction.atomic():
-            log(f"{client.name}: {load_client(client, versions, users)}")
+            done = load_client(client, versions, users)
             sync_recommendations([client.pk])
+            if done != "already loaded":
+                cio = users[PEOPLE[client.slug][1]]
+                latest = Assessment.objects.filter(client=client, version=baseline).latest("as_of")
+                done += f", {demo_risks(client, latest, cio, timezone.localdate())} risks"
+            log(f"{client.name}: {done}")
 
 
 def register() -> None:

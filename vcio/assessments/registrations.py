@@ -14,7 +14,7 @@ PARTS: tuple[str, ...] = (
     "dashboard",
     "demo",
     "views.portal",
-    # "tabs" once the pages land
+    "tabs",
 )
 
 

@@ -12,7 +12,14 @@ from typing import Any
 from django.urls import path
 from django.views import generic
 
-from vcio.assessments.models import Answer, Assessment, AssessmentStatus, Risk, Treatment
+from vcio.assessments.models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    Risk,
+    Section,
+    Treatment,
+)
 from vcio.assessments.scores import scorecards
 from vcio.core.registry import PortalTab, portal_tabs
 from vcio.reviews.portal.views import PortalMixin
@@ -29,6 +36,10 @@ class Standards(PortalMixin, generic.TemplateView):
         user = self.request.user
         latest = latest_signed_off_for(user, self.client)
         cards = scorecards([a.pk for a in latest])
+        titles = {
+            (s.version_id, s.ref): s.title
+            for s in Section.objects.filter(version__in=[a.version_id for a in latest], parent=None)
+        }
         answers = (
             Answer.objects.for_user(user)
             .filter(assessment__in=latest)
@@ -42,7 +53,10 @@ class Standards(PortalMixin, generic.TemplateView):
             {
                 "assessment": a,
                 "card": cards[a.pk],
-                "sections": [(ref, s) for ref, s in cards[a.pk].sections.items()],
+                "sections": [
+                    (f"{ref} {titles.get((a.version_id, ref), '')}".strip(), s)
+                    for ref, s in cards[a.pk].sections.items()
+                ],
                 "gaps": [x for x in by_assessment.get(a.pk, []) if x.status in GAPS],
                 "framework": a.version.framework,
             }
