@@ -210,6 +210,8 @@ def measure(clients: list, rounds: int) -> dict[str, Any]:
     ids = [c.pk for c in clients]
     tenth = ids[: max(1, len(ids) // 10)]
     rules_s, results = best(rounds, lambda: evaluate_evidence(ids))
+    per_rule = {key: round(best(1, lambda k=key: evaluate_evidence(ids, [k]))[0], 3)
+                for key in sorted(results)}  # fmt: skip
     read_s, _ = best(rounds, lambda: read_rows(ids))
     browser = Browser()
     browser.login(username="bench-owner", password="bench")
@@ -235,6 +237,7 @@ def measure(clients: list, rounds: int) -> dict[str, Any]:
         "rules_queries": count_queries(lambda: evaluate_evidence(ids)),
         "rules_queries_tenth": count_queries(lambda: evaluate_evidence(tenth)),
         "rules": sorted(results),
+        "per_rule_s": per_rule,
         "read_s": round(read_s, 3),
         "heatmap_s": round(heatmap_s, 3),
         "heatmap_queries": count_queries(page),
@@ -291,7 +294,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.clients} clients, {args.assets:,} assets, {args.monitors:,} monitors, "
           f"{args.items} items × {args.clients} assessments; setup {setup_s:.1f} s; "
           f"best of {args.rounds}")  # fmt: skip
-    print(f"evidence rules ({len(f['rules'])}: {', '.join(f['rules'])}):")
+    print(f"evidence rules ({len(f['rules'])}; seconds each: "
+          f"{', '.join(f'{k} {v}' for k, v in f['per_rule_s'].items())}):")  # fmt: skip
     print(f"  vcio     {f['rules_s']:.3f} s  {f['rules_queries']} queries "
           f"({f['rules_queries_tenth']} for a tenth of the clients)")  # fmt: skip
     print(f"  ceiling  {f['read_s']:.3f} s  reading the judged rows alone  "
