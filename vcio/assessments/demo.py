@@ -181,10 +181,13 @@ def load_client(client: Client, versions: list[FrameworkVersion], users: dict[st
     today = timezone.localdate()
     engineer, cio = (users[name] for name in PEOPLE[client.slug])
     made = []
-    for version in versions:
-        first, given = assess(client, version, today - datetime.timedelta(FIRST_DAYS_AGO),
+    for n, version in enumerate(versions):
+        # A second framework is assessed a week before the first, so each client's latest
+        # assessment (what its figures and reviews read) is of its main framework.
+        early = 7 * n
+        first, given = assess(client, version, today - datetime.timedelta(FIRST_DAYS_AGO + early),
                               (engineer, cio), None)  # fmt: skip
-        second, _ = assess(client, version, today - datetime.timedelta(SECOND_DAYS_AGO),
+        second, _ = assess(client, version, today - datetime.timedelta(SECOND_DAYS_AGO + early),
                            (engineer, cio), given)  # fmt: skip
         made.append(second)
     names = ", ".join(str(v) for v in versions)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from vcio.assessments.latest import latest_two
-from vcio.assessments.models import Answer, Risk, Treatment
+from vcio.assessments.models import Answer, Risk, Section, Treatment
 from vcio.assessments.scores import compare, scorecards
 from vcio.core.numbers import format_number, round_float
 from vcio.core.registry import Change, ReportSection, ReviewPeriod, report_sections
@@ -42,6 +42,11 @@ def collect(period: ReviewPeriod) -> dict[str, Any]:
     latest, previous = pair
     cards = scorecards([a.pk for a in pair if a is not None])
     card = cards[latest.pk]
+    titles = dict(
+        Section.objects.filter(version_id=latest.version_id, parent=None).values_list(
+            "ref", "title"
+        )
+    )
     data.update(
         {
             "framework": latest.version.framework.key,
@@ -49,7 +54,10 @@ def collect(period: ReviewPeriod) -> dict[str, Any]:
             "as_of": latest.as_of.isoformat(),
             "summary": latest.summary,
             "overall": card.overall.as_dict(),
-            "sections": [{"ref": ref, **s.as_dict()} for ref, s in card.sections.items()],
+            "sections": [
+                {"ref": ref, "title": titles.get(ref, ""), **s.as_dict()}
+                for ref, s in card.sections.items()
+            ],
         }
     )
     if previous is not None:

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from vcio.core.fiscal import quarter_of
 from vcio.core.models import Client
 from vcio.core.tests.browser import log_in
+from vcio.reviews.demo import INTERNAL
 from vcio.reviews.models import Review
 from vcio.strategy.models import Initiative
 
@@ -103,6 +104,8 @@ def test_a_consultant_runs_a_qbr_and_the_executive_reads_it_in_the_portal(
     portal.click(f"a[href$='/reviews/{review.pk}/']")
     body = portal.locator("main").inner_text()
     assert proposal.title in body and "Carol Hale" in body
-    assert "internal" not in body.lower()
+    # The practice's internal notes never reach the portal (the word itself may: CSF 2.0 has
+    # "internal and external threats").
+    assert INTERNAL not in body and "practice only" not in body.lower()
     report = portal.request.get(f"{live_server.url}/portal/acme/reviews/{review.pk}/report/")
     assert report.ok and "Acme Manufacturing" in report.text()
