@@ -72,6 +72,31 @@ def load_csf(log: Callable[[str], None]) -> FrameworkVersion | None:
         return None
 
 
+# The other public frameworks of the shared folder, for the library (not assessed in the demo).
+LIBRARY_FILES = (
+    ("asd-e8-ml1", "acsc-essential-eight/ISM_E8_ML1-baseline-resolved-profile_catalog.json"),
+    ("asd-e8-ml2", "acsc-essential-eight/ISM_E8_ML2-baseline-resolved-profile_catalog.json"),
+    ("asd-e8-ml3", "acsc-essential-eight/ISM_E8_ML3-baseline-resolved-profile_catalog.json"),
+    ("cisa-cpg", "cisa-cpg-headings/cisa-cpgs.json"),
+)
+
+
+def load_library(log: Callable[[str], None]) -> int:
+    """ASD's Essential Eight levels and CISA's CPG headings into the library, when at hand."""
+    loaded = 0
+    for key, name in LIBRARY_FILES:
+        path = frameworks_dir() / name
+        if not path.exists() or FrameworkVersion.objects.filter(framework__key=key).exists():
+            continue
+        try:
+            doc, published = library.read_file(path)
+            library.load(doc, frozen=published)
+            loaded += 1
+        except FrameworkFileError as exc:
+            log(f"{name} not loaded: {exc}")
+    return loaded
+
+
 def first_status(rng: random.Random) -> str:
     roll, total = rng.random(), 0.0
     for status, p in FIRST_STATUS:
@@ -200,6 +225,7 @@ def load_assessments(ctx: dict[str, Any], log: Callable[[str], None]) -> None:
     library.load_shipped()
     baseline = FrameworkVersion.objects.get(framework__key="smb-baseline", version="2026.1")
     csf = load_csf(log)
+    log(f"framework library: {load_library(log)} public framework versions added")
     names = {name for pair in PEOPLE.values() for name in pair}
     users = {u.username: u for u in get_user_model().objects.filter(username__in=names)}
     for client in Client.objects.filter(slug__in=CLIENTS).order_by("name"):
