@@ -12,6 +12,7 @@ import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Count
 
 from vcio.assessments.frameworks import library
 from vcio.assessments.frameworks.document import FrameworkFileError
@@ -68,13 +69,15 @@ class Command(BaseCommand):
             sys.stdout.write(text + "\n")
 
     def do_list(self, **options) -> None:
-        versions = FrameworkVersion.objects.select_related("framework").order_by(
-            "framework__name", "version"
+        versions = (
+            FrameworkVersion.objects.select_related("framework")
+            .annotate(item_count=Count("items"))
+            .order_by("framework__name", "version")
         )
         for v in versions:
             state = "frozen" if v.frozen else "editable"
             self.stdout.write(
-                f"{v.framework.key:<20} {v.version:<22} {v.items.count():>4} items  {state:<8} "
+                f"{v.framework.key:<20} {v.version:<22} {v.item_count:>4} items  {state:<8} "
                 f"{v.framework.licence}"
             )
 
