@@ -42,7 +42,7 @@ from vcio.assets.eol import load_rules
 from vcio.assets.lifecycle import client_today, support_of
 from vcio.assets.models import Asset, AssetKind, AssetStatus
 from vcio.assets.models_software import Antivirus, InstalledSoftware
-from vcio.core.evidence import grade, named, plural, rows_of, verb
+from vcio.core.evidence import grade, named, plural, rows_of, share_result, verb
 from vcio.core.registry import EvidenceResult, EvidenceRow, EvidenceRule, evidence_rules
 
 OS_KINDS = (AssetKind.WORKSTATION, AssetKind.LAPTOP, AssetKind.SERVER, AssetKind.VIRTUAL_MACHINE)
@@ -187,14 +187,8 @@ def _warranty_result(servers: list[dict[str, Any]], day: datetime.date, slug: st
         else:
             good.append(EvidenceRow(s["name"], f"warranty until {end}", url, ok=True))
     total = len(servers)
-    sentence = (
-        f"{len(good)} of {plural(total, 'server')} {verb(len(good), 'is', 'are')} under warranty"
-    )
-    if bad:
-        sentence += f"; {len(bad)} {verb(len(bad), 'is', 'are')} not: {named(bad)}"
-    counts = {"ok": len(good), "total": total}
-    return EvidenceResult(grade(len(good), total, 1.0, 0.75), sentence + ".",
-                          rows_of(bad, good), counts)  # fmt: skip
+    head = f"{len(good)} of {plural(total, 'server')} {verb(len(good), 'is', 'are')} under warranty"
+    return share_result(good, bad, head, ("is", "are"), 1.0, 0.75)
 
 
 # Inventory freshness ---------------------------------------------------------------
@@ -231,16 +225,12 @@ def _fresh_result(devices: list[dict[str, Any]], day: datetime.date, client: dic
         else:
             good.append(EvidenceRow(d["name"], f"last seen {seen}", url, ok=True))
     total = len(devices)
-    sentence = (
+    head = (
         f"{len(good)} of {plural(total, 'device')} {verb(len(good), 'was', 'were')} "
         "reported by an agent or an import "
         f"in the last {FRESH_DAYS} days"
     )
-    if bad:
-        sentence += f"; {len(bad)} {verb(len(bad), 'was', 'were')} not: {named(bad)}"
-    counts = {"ok": len(good), "total": total}
-    return EvidenceResult(grade(len(good), total, 0.95, 0.75), sentence + ".",
-                          rows_of(bad, good), counts)  # fmt: skip
+    return share_result(good, bad, head, ("was", "were"), 0.95, 0.75)
 
 
 # Endpoint protection ---------------------------------------------------------------
@@ -310,16 +300,12 @@ def _protection_result(devices, products, slug: str) -> EvidenceResult:
             names = ", ".join(p["name"] for p in products[d["id"]] if p["enabled"])
             good.append(EvidenceRow(d["name"], f"{names} enabled and up to date", url, ok=True))
     total = len(devices)
-    sentence = (
+    head = (
         f"{len(good)} of {plural(total, 'device')} with an agent inventory "
         f"{verb(len(good), 'has', 'have')} an enabled, "
         "up-to-date antivirus"
     )
-    if bad:
-        sentence += f"; {len(bad)} {verb(len(bad), 'does', 'do')} not: {named(bad)}"
-    counts = {"ok": len(good), "total": total}
-    return EvidenceResult(grade(len(good), total, 1.0, 0.9), sentence + ".",
-                          rows_of(bad, good), counts)  # fmt: skip
+    return share_result(good, bad, head, ("does", "do"), 1.0, 0.9)
 
 
 RULES = [

@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from vcio.availability import sla
 from vcio.availability.models import BusinessService, Criticality, Monitor, MonitorState, Outage
-from vcio.core.evidence import grade, named, plural, rows_of, verb
+from vcio.core.evidence import grade, named, plural, rows_of, share_result, verb
 from vcio.core.registry import EvidenceResult, EvidenceRow, EvidenceRule, evidence_rules
 
 SLA_DAYS = 90
@@ -107,15 +107,11 @@ def _monitored_result(services: list[dict[str, Any]], slug: str) -> EvidenceResu
         else:
             bad.append(EvidenceRow(s["name"], "no active monitor", url))
     total = len(services)
-    sentence = (
+    head = (
         f"{len(good)} of {plural(total, 'critical service')} "
         f"{verb(len(good), 'is', 'are')} watched by an active monitor"
     )
-    if bad:
-        sentence += f"; {len(bad)} {verb(len(bad), 'is', 'are')} not: {named(bad)}"
-    counts = {"ok": len(good), "total": total}
-    return EvidenceResult(grade(len(good), total, 1.0, 0.5), sentence + ".",
-                          rows_of(bad, good), counts)  # fmt: skip
+    return share_result(good, bad, head, ("is", "are"), 1.0, 0.5)
 
 
 # SLA met -------------------------------------------------------------------------------------
@@ -264,12 +260,8 @@ def _backup_result(monitors: list[Monitor], open_at: dict[int, Outage], slug: st
         else:
             good.append(EvidenceRow(m.name, f"up, watching {m.service.name}", url, ok=True))
     total = len(monitors)
-    sentence = f"{len(good)} of {plural(total, 'backup monitor')} {verb(len(good), 'is', 'are')} up"
-    if bad:
-        sentence += f"; {len(bad)} {verb(len(bad), 'is', 'are')} not: {named(bad)}"
-    counts = {"ok": len(good), "total": total}
-    return EvidenceResult(grade(len(good), total, 1.0, 0.5), sentence + ".",
-                          rows_of(bad, good), counts)  # fmt: skip
+    head = f"{len(good)} of {plural(total, 'backup monitor')} {verb(len(good), 'is', 'are')} up"
+    return share_result(good, bad, head, ("is", "are"), 1.0, 0.5)
 
 
 RULES = [

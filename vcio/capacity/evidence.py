@@ -21,7 +21,7 @@ from typing import Any
 
 from vcio.capacity.assess import MachineCapacity, Resource
 from vcio.capacity.figures import DISK_OVER, capacity_as_of, client_rows, machine_url, reporting
-from vcio.core.evidence import grade, named, plural, rows_of, verb
+from vcio.core.evidence import plural, share_result, verb
 from vcio.core.registry import EvidenceResult, EvidenceRow, EvidenceRule, evidence_rules
 
 HEADROOM_DAYS = 90
@@ -79,15 +79,11 @@ def _headroom_result(machines: list[MachineCapacity], client: dict[str, Any]) ->
     bad = [r for r in rows if not r.ok]
     good = [r for r in rows if r.ok]
     total = len(rows)
-    sentence = (
+    head = (
         f"{len(good)} of {plural(total, 'disk')} {verb(len(good), 'has', 'have')} headroom "
         f"(under {_share(DISK_OVER)} used and not forecast full within {HEADROOM_DAYS} days)"
     )
-    if bad:
-        sentence += f"; {len(bad)} {verb(len(bad), 'does', 'do')} not: {named(bad)}"
-    counts = {"ok": len(good), "total": total}
-    return EvidenceResult(grade(len(good), total, 1.0, 0.9), sentence + ".",
-                          rows_of(bad, good), counts)  # fmt: skip
+    return share_result(good, bad, head, ("does", "do"), 1.0, 0.9)
 
 
 RULES = [

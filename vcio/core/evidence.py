@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from vcio.core.registry import EvidenceRow
+from vcio.core.registry import EvidenceResult, EvidenceRow
 
 MAX_ROWS = 50  # rows kept per result: the failing ones first
 NAMED_IN_SENTENCE = 5
@@ -50,3 +50,30 @@ def verb(n: int, one: str, many: str) -> str:
 def plural(n: int, one: str, many: str | None = None) -> str:
     """ "1 device", "3 devices" (``many`` when the plural is not ``one`` + s)."""
     return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def share_result(
+    good: list[EvidenceRow],
+    bad: list[EvidenceRow],
+    head: str,
+    negation: tuple[str, str],
+    aligned: float,
+    partly: float,
+) -> EvidenceResult:
+    """The result of a rule that judges records one by one.
+
+    ``head`` states the share that meets it ("31 of 33 devices run a supported
+    OS"); the failing ones are named after it with ``negation``'s verb for one
+    or many ("does", "do"); graded by ``grade`` against ``aligned``/``partly``
+    (shares 0..1), with ``{"ok", "total"}`` counts and the failing rows first.
+    """
+    sentence = head
+    if bad:
+        sentence += f"; {len(bad)} {verb(len(bad), *negation)} not: {named(bad)}"
+    total = len(good) + len(bad)
+    return EvidenceResult(
+        grade(len(good), total, aligned, partly),
+        sentence + ".",
+        rows_of(bad, good),
+        {"ok": len(good), "total": total},
+    )
