@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "vcio.capacity",
     "vcio.helpdesk",
     "vcio.assessments",
+    "vcio.needs",
+    "vcio.practice",
     "vcio.reviews",
 ]
 
@@ -359,3 +361,16 @@ VCIO_REDIS_URL = env_str("VCIO_REDIS_URL", "redis://127.0.0.1:6379/0")
 # or webhook is built from it. Unset: vcio.core.links falls back to http://localhost:8000
 # (right only for a trial on one machine) and `vcio check --deploy` warns.
 VCIO_BASE_URL = env_url("VCIO_BASE_URL", "") or ""
+# Department surveys (vcio.needs): how long a private link stays open, how many days
+# apart reminders go out and how many, and how many answer-page requests one address
+# may make in a window before it gets a 429 (guessing links or flooding submissions).
+VCIO_SURVEY_LINK_DAYS = env_int("VCIO_SURVEY_LINK_DAYS", 21, minimum=1, maximum=365)
+VCIO_SURVEY_REMINDER_DAYS = env_int("VCIO_SURVEY_REMINDER_DAYS", 5, minimum=1, maximum=90)
+VCIO_SURVEY_MAX_REMINDERS = env_int("VCIO_SURVEY_MAX_REMINDERS", 2, minimum=0, maximum=10)
+VCIO_SURVEY_RATE_LIMIT = env_int("VCIO_SURVEY_RATE_LIMIT", 60, minimum=1, maximum=100_000)
+VCIO_SURVEY_RATE_WINDOW_MINUTES = env_int(
+    "VCIO_SURVEY_RATE_WINDOW_MINUTES", 15, minimum=1, maximum=24 * 60
+)
+# The practice's own currency: people's cost rates are in it, and a client's margin
+# is computed only when its fee is in the same currency (no guessed exchange rates).
+VCIO_PRACTICE_CURRENCY = env_str("VCIO_PRACTICE_CURRENCY", "USD") or "USD"

@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("vcio.capacity.urls")),
     path("", include("vcio.helpdesk.urls")),
     path("", include("vcio.assessments.urls")),
+    path("", include("vcio.needs.urls")),
+    path("", include("vcio.practice.urls")),
     path("", include("vcio.reviews.urls")),
     # Agents (FusionInventory / OCS) post inventories here with an ingest token in the URL.
     path("", include("vcio.capacity.agent_urls")),
@@ -50,6 +52,8 @@ urlpatterns = [
     path("api/", include("vcio.capacity.api.urls")),
     path("api/", include("vcio.helpdesk.api.urls")),
     path("api/", include("vcio.assessments.api.urls")),
+    path("api/", include("vcio.needs.api.urls")),
+    path("api/", include("vcio.practice.api.urls")),
     path("api/", include("vcio.reviews.api.urls")),
     path("api/", include("vcio.core.api.urls")),
     path("admin/", admin.site.urls),

@@ -208,6 +208,10 @@ class RecommendationDraft:
     recurring_cost_per_year: Decimal = Decimal("0")
     effort_days: Decimal = Decimal("0")
     due_date: Any = None  # datetime.date | None
+    # The client's business goals this proposal serves (ids) and the department that
+    # asked for it, if any: promoting it links the initiative to those goals.
+    goal_ids: tuple[int, ...] = ()
+    department_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -508,6 +512,85 @@ def evaluate_evidence(
         else [evidence_rules.get(k) for k in dict.fromkeys(keys) if k in evidence_rules]
     )
     return {rule.key: rule.evaluate(ids, at) for rule in chosen}
+
+
+# Departments and the practice's workload -----------------------------------------------
+
+COVERAGE_KINDS = ("count", "money")
+
+
+@dataclass(frozen=True)
+class CoverageColumn:
+    """One column of the coverage matrix: departments × what each app knows of them.
+
+    ``collect(client_ids, at)`` returns ``{(client_id, department_id): value}``
+    for many clients in a fixed number of queries; ``department_id`` is
+    ``None`` for what belongs to no department (shown as its own row, so the
+    totals still add up). ``kind`` is "count" (goals, tickets...) or "money"
+    (spend in the client's currency). ``at`` is the day counted as of
+    (``None``: today). The matrix shows whatever columns apps register, in
+    ``order``, so a department nobody serves stands out as an empty row.
+    """
+
+    key: str
+    label: str
+    collect: Callable[[list[int], Any], dict[tuple[int, int | None], Number]]
+    kind: Literal["count", "money"] = "count"
+    description: str = ""
+    order: int = 100
+    app: str = ""
+
+
+coverage_columns = Registry("coverage column")
+
+
+def collect_coverage(
+    client_ids: Iterable[int], at: Any = None
+) -> dict[str, dict[tuple[int, int | None], Number]]:
+    """Every registered coverage column: ``{column_key: {(client, department): value}}``."""
+    ids = list(client_ids)
+    return {c.key: c.collect(ids, at) for c in sorted(coverage_columns, key=lambda c: c.order)}
+
+
+@dataclass(frozen=True)
+class ScheduledWork:
+    """Work the practice owes a client in a month (a review to hold, an assessment due).
+
+    ``month`` is the first day of the month it is due in; ``hours`` what it
+    usually takes; ``user_id`` the practice person expected to do it, if known
+    (the client's consultant otherwise).
+    """
+
+    client_id: int
+    month: Any  # datetime.date, first of the month
+    label: str
+    hours: Decimal
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ScheduledWorkSource:
+    """An app's scheduled work for many clients over months, in a fixed number of queries.
+
+    ``collect(client_ids, first_month, months)`` returns the work due from
+    ``first_month`` for ``months`` months. The practice page sets it against
+    each person's capacity, so the practice sees the months it cannot deliver.
+    """
+
+    key: str
+    label: str
+    collect: Callable[[list[int], Any, int], list[ScheduledWork]]
+
+
+scheduled_work_sources = Registry("scheduled work source")
+
+
+def scheduled_work(client_ids: Iterable[int], first_month: Any, months: int) -> list[ScheduledWork]:
+    """Every registered source's work for the clients from ``first_month`` on."""
+    ids = list(client_ids)
+    return [
+        w for source in scheduled_work_sources for w in source.collect(ids, first_month, months)
+    ]
 
 
 def register_parts(package: str, names: Iterable[str]) -> None:

@@ -28,7 +28,13 @@ from vcio.core.registry import (
     periodic_jobs,
     recommendation_generators,
 )
-from vcio.strategy.models import Initiative, Recommendation, RecommendationStatus
+from vcio.strategy.models import (
+    BusinessGoal,
+    Initiative,
+    InitiativeGoal,
+    Recommendation,
+    RecommendationStatus,
+)
 
 # Fields a re-run refreshes on an open recommendation (the evidence moves as data changes).
 DRAFT_FIELDS = (
@@ -43,7 +49,11 @@ DRAFT_FIELDS = (
     "due_date",
     "category",
     "source_app",
+    "goal_ids",
+    "department_id",
 )
+# bulk_update names the foreign key by its field, not its column attribute.
+UPDATE_FIELDS = tuple("department" if f == "department_id" else f for f in DRAFT_FIELDS)
 # A recommendation's risk level → the initiative's risk reduction (1–5).
 RISK_REDUCTION = {"low": 2, "medium": 3, "high": 4, "critical": 5}
 Status = RecommendationStatus
@@ -93,7 +103,11 @@ def _check(generator: str, draft: RecommendationDraft) -> None:
 def _apply(row: Recommendation, draft: RecommendationDraft) -> None:
     for name in DRAFT_FIELDS:
         value = getattr(draft, name)
-        setattr(row, name, _jsonable(value) if name == "evidence" else value)
+        if name == "evidence":
+            value = _jsonable(value)
+        elif name == "goal_ids":
+            value = sorted(set(value))
+        setattr(row, name, value)
 
 
 def sync_recommendations(
@@ -140,7 +154,7 @@ def sync_recommendations(
                 result.resolved += 1
         Recommendation.objects.bulk_create(new)
         Recommendation.objects.bulk_update(
-            changed, [*DRAFT_FIELDS, "status", "last_generated_at"], batch_size=500
+            changed, [*UPDATE_FIELDS, "status", "last_generated_at"], batch_size=500
         )
     result.created = len(new)
     return result
@@ -193,11 +207,28 @@ def promote(recommendation: Recommendation, user: Any) -> Initiative:
             evidence=evidence,
             start_quarter=known_quarter(rec),
         )
+        link_goals(initiative, rec.goal_ids)
         rec.status = Status.PROMOTED
         rec.initiative = initiative
         rec.save(update_fields=["status", "initiative"])
     recommendation.refresh_from_db()
     return initiative
+
+
+def link_goals(initiative: Initiative, goal_ids: Iterable[int]) -> int:
+    """Link ``initiative`` to those of ``goal_ids`` that are its client's goals (default share).
+
+    A goal deleted or belonging to another client since the recommendation was
+    made is skipped rather than linked: the link must never cross clients.
+    """
+    wanted = set(goal_ids or ())
+    if not wanted:
+        return 0
+    goals = BusinessGoal.objects.filter(client_id=initiative.client_id, pk__in=wanted)
+    linked = set(initiative.goal_links.values_list("goal_id", flat=True))
+    new = [InitiativeGoal(initiative=initiative, goal=g) for g in goals if g.pk not in linked]
+    InitiativeGoal.objects.bulk_create(new)
+    return len(new)
 
 
 def attach(recommendation: Recommendation, initiative: Initiative) -> Initiative:
@@ -216,6 +247,7 @@ def attach(recommendation: Recommendation, initiative: Initiative) -> Initiative
         target.capex += rec.one_time_cost
         target.opex_per_year += rec.recurring_cost_per_year
         target.save(update_fields=["capex", "opex_per_year", "updated_at"])
+        link_goals(target, rec.goal_ids)
         rec.status = Status.PROMOTED
         rec.initiative = target
         rec.save(update_fields=["status", "initiative"])

@@ -21,6 +21,8 @@ from vcio.core.models import ImportRun
 from vcio.core.tests.factories import make_token
 from vcio.core.tests.walker import World, fill, iter_routes
 from vcio.helpdesk.tests.isolation import helpdesk_rows_for
+from vcio.needs.tests.isolation import needs_rows_for
+from vcio.practice.tests.isolation import practice_rows_for
 from vcio.reviews.tests.factories import review_rows_for
 from vcio.strategy.tests.factories import strategy_rows_for
 
@@ -71,6 +73,8 @@ def world(acme, globex, alice, bob, carol) -> World:
     strategy_rows_for(acme, "x")
     review_rows_for(acme, "x", alice)
     assessment_rows_for(acme, "x", alice)
+    needs_rows_for(acme, "x", alice)  # a survey round, invitations, answers, a need
+    practice_rows_for(acme, "x", alice)  # a fee change, a cost rate, a time entry
     return World(victim_client=acme, victim_user=alice, markers=[], owner=alice)
 
 

@@ -20,6 +20,8 @@ from vcio.core.models import Department, ImportRun
 from vcio.core.tests.factories import make_token
 from vcio.core.tests.walker import Actor, World, iter_routes, walk
 from vcio.helpdesk.tests.isolation import helpdesk_rows_for
+from vcio.needs.tests.isolation import needs_rows_for
+from vcio.practice.tests.isolation import practice_rows_for
 from vcio.reviews.tests.factories import review_rows_for
 from vcio.strategy.tests.factories import strategy_rows_for
 
@@ -39,6 +41,8 @@ def isolation_world(acme, globex, alice, bob, carol, erin, tess, dave, gina) -> 
     strategy_rows_for(acme, ACME_MARKER)  # goals, KPIs, initiatives, recommendations, ...
     review_rows_for(acme, ACME_MARKER, bob)  # reviews (final + draft), decisions, action items
     assessment_rows_for(acme, ACME_MARKER, bob)  # an assessment, answers, evidence, a risk
+    needs_rows_for(acme, ACME_MARKER, bob)  # a survey round, invitations, answers, a need
+    practice_rows_for(acme, ACME_MARKER, bob)  # a fee change, a cost rate, a time entry
     return World(
         victim_client=acme,
         victim_user=bob,

@@ -30,6 +30,8 @@ from vcio.core import audit
 from vcio.core.models import Department
 from vcio.core.tests.factories import make_token
 from vcio.helpdesk.tests.isolation import helpdesk_rows_for
+from vcio.needs.tests.isolation import needs_rows_for
+from vcio.practice.tests.isolation import practice_rows_for
 from vcio.reviews.tests.factories import review_rows_for
 from vcio.strategy.tests.factories import strategy_rows_for
 
@@ -71,6 +73,8 @@ def api_schema(acme, globex, alice, bob, owner_token, keep_test_connection):
     helpdesk_rows_for(acme, "x")
     review_rows_for(acme, "x", bob)
     assessment_rows_for(acme, "x", bob)
+    needs_rows_for(acme, "x", bob)  # a survey round, invitations, answers, a need
+    practice_rows_for(acme, "x", bob)  # a fee change, a cost rate, a time entry
     loaded = schemathesis.openapi.from_wsgi(
         "/api/schema/?format=json",
         application,

@@ -42,6 +42,8 @@ PUBLIC_ROUTE_NAMES = frozenset(
         # Inventory agents authenticate by the ingest token in the URL (401 without a good one).
         "capacity-agent",
         "capacity-agent-no-slash",
+        # A department head's survey link: the random key in the URL is the credential.
+        "needs:answer",
     }
 )
 DENIED = {401, 403, 404, 405}

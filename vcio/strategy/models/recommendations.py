@@ -42,6 +42,12 @@ class Recommendation(ClientScopedModel):
     due_date = models.DateField(null=True, blank=True)
     category = models.CharField(max_length=60, blank=True)
     source_app = models.CharField(max_length=40, blank=True)
+    # The goals it serves and the department that asked (a survey's need): promoting
+    # it links the initiative to these goals, so the roadmap shows why it is there.
+    goal_ids = models.JSONField(default=list, blank=True)
+    department = models.ForeignKey(
+        "core.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     status = models.CharField(
         max_length=20, choices=RecommendationStatus.choices, default=RecommendationStatus.OPEN
     )

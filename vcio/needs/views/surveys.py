@@ -1,0 +1,5 @@
+"""Stub: filled in by the surveys helper."""
+
+from __future__ import annotations
+
+urlpatterns: list = []
