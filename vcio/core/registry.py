@@ -426,6 +426,28 @@ dashboard_panels = Registry("dashboard panel")
 
 
 @dataclass(frozen=True)
+class ClientPanel:
+    """A panel of a client's overview page, contributed by an app.
+
+    ``context(client, user)`` returns the template's context in a fixed
+    number of queries; ``None`` hides the panel (nothing to show, or the
+    user may not see it). ``perm`` is the permission on the client the
+    user needs for the panel to be computed at all.
+    """
+
+    key: str
+    title: str
+    template: str
+    context: Callable[[Any, Any], dict[str, Any] | None]
+    perm: str = "view"
+    order: int = 100
+    app: str = ""
+
+
+client_panels = Registry("client panel")
+
+
+@dataclass(frozen=True)
 class PortalTab:
     """A page of the client portal an app adds after the portal's own tabs.
 

@@ -14,10 +14,22 @@ from vcio.core import audit, audit_display
 from vcio.core.filters import AuditEventFilter
 from vcio.core.forms import ClientForm
 from vcio.core.models import AuditEvent, Client, Contact, Membership
-from vcio.core.registry import compute_figures, figures
+from vcio.core.registry import client_panels, compute_figures, figures
 from vcio.core.roles import Perm
 from vcio.core.scoping import require
 from vcio.core.views.base import ClientMixin
+
+
+def client_panels_for(client: Client, user, perms) -> list[dict]:
+    """The registered panels the user may see, in order, each with its template's context."""
+    shown = []
+    for panel in sorted(client_panels, key=lambda p: p.order):
+        if panel.perm not in perms:
+            continue
+        context = panel.context(client, user)
+        if context is not None:
+            shown.append({"panel": panel, "context": context})
+    return shown
 
 
 class ClientDetailView(ClientMixin, generic.TemplateView):
@@ -31,6 +43,7 @@ class ClientDetailView(ClientMixin, generic.TemplateView):
         user, client = self.request.user, self.client
         values = compute_figures([client.pk])
         ctx["figures"] = [(f, values[f.key].get(client.pk)) for f in figures]
+        ctx["panels"] = client_panels_for(client, user, ctx["client_perms"])
         ctx["key_contacts"] = (
             Contact.objects.for_user(user)
             .filter(client=client)
