@@ -275,6 +275,11 @@ class RecommendationSerializer(serializers.ModelSerializer):
         slug_field="username", read_only=True, allow_null=True
     )
     status = RecommendationStatusField(choices=RecommendationStatus.choices, read_only=True)
+    goal_ids = serializers.ListField(
+        child=serializers.IntegerField(),
+        read_only=True,
+        help_text="The client's goals this serves; promoting it links the initiative to them.",
+    )
 
     class Meta:
         model = Recommendation
@@ -293,6 +298,8 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "due_date",
             "category",
             "source_app",
+            "goal_ids",
+            "department",
             "status",
             "dismissed_reason",
             "dismissed_by",

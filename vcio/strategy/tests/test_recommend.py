@@ -214,3 +214,29 @@ def test_a_generators_bad_draft_names_the_generator(fake, acme, bad, message):
     with pytest.raises(ValueError, match=f"generator 'test.fake'.*{message}"):
         sync_recommendations([acme.pk])
     assert not Recommendation.objects.exists()
+
+
+def test_promoting_links_the_initiative_to_the_goals_the_recommendation_serves(
+    fake, acme, globex, bob
+):
+    from vcio.core.models import Department
+    from vcio.strategy.models import BusinessGoal
+
+    sales = Department.objects.create(client=acme, name="Sales")
+    grow = BusinessGoal.objects.create(client=acme, title="Grow online sales")
+    keep = BusinessGoal.objects.create(client=acme, title="Keep customers")
+    foreign = BusinessGoal.objects.create(client=globex, title="Globex goal")
+    fake.drafts = [draft(acme, goal_ids=(grow.pk, foreign.pk), department_id=sales.pk)]
+    sync_recommendations([acme.pk])
+    rec = Recommendation.objects.get(client=acme)
+    assert rec.goal_ids == sorted([grow.pk, foreign.pk]) and rec.department == sales
+
+    initiative = promote(rec, bob)
+
+    # Only the client's own goal is linked: another client's id never crosses over.
+    assert list(initiative.goals.all()) == [grow]
+    # Folding a second one into the same initiative adds its goal once.
+    fake.drafts = [draft(acme, key="test.second", goal_ids=(keep.pk, grow.pk))]
+    sync_recommendations([acme.pk])
+    attach(Recommendation.objects.get(key="test.second"), initiative)
+    assert set(initiative.goals.all()) == {grow, keep}
