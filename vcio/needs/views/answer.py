@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.views import View
 
@@ -67,8 +68,13 @@ class AnswerPage(View):
 
     def throttled(self, wait: int) -> HttpResponse:
         minutes = max(1, (wait + 59) // 60)
-        response = self.page("throttled.html", {"minutes": minutes}, 429)
+        # Rendered without the request's context processors: a flood costs as little as can be.
+        body = render_to_string("needs/answer/throttled.html", {"minutes": minutes})
+        response = private(HttpResponse(body, status=429))
         response["Retry-After"] = str(wait)
+        # A flood would write one warning per request to the log: Django's own
+        # marker tells its request logger this response is accounted for.
+        response._has_been_logged = True
         return response
 
     def context(self, **extra) -> dict:
