@@ -30,13 +30,8 @@ from vcio.needs.models import (
 
 TEXT_MAX = NEED_TEXT_MAX  # characters of one text answer
 RATINGS = ("1", "2", "3", "4", "5")
-RATING_LABELS = {
-    "1": "Very unsatisfied",
-    "2": "Unsatisfied",
-    "3": "Neutral",
-    "4": "Satisfied",
-    "5": "Very satisfied",
-}
+# Short enough for five buttons side by side on a phone; the scale's help says what 1 and 5 mean.
+RATING_LABELS = {"1": "Very poor", "2": "Poor", "3": "OK", "4": "Good", "5": "Very good"}
 EARLIEST_DATE = datetime.date(2000, 1, 1)
 LATEST_DATE = datetime.date(2100, 12, 31)
 KEY_MAX = 100  # a key longer than this is not one of ours: no database lookup

@@ -207,3 +207,13 @@ def test_ten_thousand_submissions_from_one_address_are_cut_off_at_the_limit(worl
 def test_only_get_and_post(sent):
     _, key = sent[0]
     assert Browser().put(link(key)).status_code == 405
+
+
+def test_the_page_sets_no_cookie_and_posts_without_a_csrf_token(world, sent):
+    _, key = sent[1]
+    browser = Browser(enforce_csrf_checks=True)
+    page = browser.get(link(key))
+    assert not page.cookies
+    assert "csrfmiddlewaretoken" not in page.content.decode()
+    response = browser.post(link(key), good_answers(world), HTTP_ORIGIN="null")
+    assert response.status_code == 303

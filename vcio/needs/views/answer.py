@@ -8,6 +8,12 @@ anything of the client. A second submission is a 409 that writes nothing.
 The page works without JavaScript and on a phone; it carries none of the
 practice's navigation, and tells the browser not to send the link on
 (``Referrer-Policy: no-referrer``) nor keep the page (``Cache-Control: no-store``).
+
+The form carries no CSRF token and the view is exempt: the key in the URL
+is the credential (a forged form would need it, and with it one can post
+directly), while the check would refuse real heads — a no-referrer page
+posts with ``Origin: null``, and some phones block cookies. The page sets
+no cookie at all.
 """
 
 from __future__ import annotations
@@ -16,7 +22,9 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt
 
 from vcio.needs import answering, throttle
 from vcio.needs.models import Invitation
@@ -41,6 +49,7 @@ def private(response: HttpResponse) -> HttpResponse:
     return response
 
 
+@method_decorator(csrf_exempt, name="dispatch")
 class AnswerPage(View):
     """One invitation's answer page (public: see the module's docstring)."""
 
