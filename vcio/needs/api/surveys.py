@@ -188,6 +188,10 @@ class SurveyAnswerSerializer(serializers.ModelSerializer):
     department = serializers.IntegerField(source="invitation.department_id", read_only=True)
     question_key = serializers.CharField(source="question.key", read_only=True)
     question_kind = serializers.CharField(source="question.kind", read_only=True)
+    change_kind = serializers.CharField(
+        read_only=True,
+        help_text="A change question's kind: hiring, new_site, new_software, other; else empty",
+    )
 
     class Meta:
         model = Answer
