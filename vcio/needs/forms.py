@@ -89,9 +89,7 @@ class NeedFilter(FilterSet):
     department = IdChoiceFilter(queryset=visible_departments, empty_label="All departments")
     status = django_filters.ChoiceFilter(choices=NeedStatus.choices, empty_label="Any status")
     kind = django_filters.ChoiceFilter(choices=NeedKind.choices, empty_label="Any kind")
-    urgency = django_filters.TypedChoiceFilter(
-        choices=Urgency.choices, coerce=int, empty_label="Any urgency"
-    )
+    urgency = django_filters.ChoiceFilter(choices=Urgency.choices, empty_label="Any urgency")
     theme = django_filters.CharFilter(field_name="theme", lookup_expr="exact", label="Theme")
     goal = IdChoiceFilter(queryset=visible_goals, empty_label="Any goal")
     client = client_filter()
