@@ -17,7 +17,7 @@ why says so). The why quotes the needs' raw text: escaping is each page's job.
 Once a needs recommendation is promoted (or attached to an initiative),
 :func:`sync_planned_needs` marks its needs PLANNED with that initiative;
 it runs at the start of every generation (the hourly sync and every manual
-one), so a need is never proposed twice. Needs of a dismissed recommendation
+one), with the theme grouping, so a need is never proposed twice. Needs of a dismissed recommendation
 are not proposed again either; a need raised later about the same theme,
 whose key the decided recommendation holds, gets a key of its own
 (``….<its id>``), so new information reaches the list.
@@ -38,6 +38,7 @@ from vcio.core.registry import (
     recommendation_generators,
 )
 from vcio.needs.models import Need, NeedStatus
+from vcio.needs.themes import assign_themes
 from vcio.strategy.models import Recommendation, RecommendationStatus
 
 SOURCE = "needs"
@@ -95,8 +96,14 @@ def group_key(need: Need) -> str:
 
 
 def generate(client_ids: list[int]) -> list[RecommendationDraft]:
-    """Drafts for the clients' open needs; four queries for any number of clients."""
+    """Drafts for the clients' open needs; six queries for any number of clients.
+
+    First brings the needs up to date: planned ones follow their initiative,
+    blank themes are filled (:func:`vcio.needs.themes.assign_themes`), so a
+    survey's new needs join their theme's recommendation on the first run.
+    """
     sync_planned_needs(client_ids)
+    assign_themes(client_ids)
     decided = _decided(client_ids)
     handled = {(r.client_id, i) for r in decided for i in _need_ids(r)}
     taken = {(r.client_id, r.key) for r in decided}
