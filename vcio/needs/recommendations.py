@@ -17,8 +17,8 @@ why says so). The why quotes the needs' raw text: escaping is each page's job.
 Once a needs recommendation is promoted (or attached to an initiative),
 :func:`sync_planned_needs` marks its needs PLANNED with that initiative;
 it runs at the start of every generation (the hourly sync and every manual
-one), with the theme grouping, so a need is never proposed twice. Needs of a dismissed recommendation
-are not proposed again either; a need raised later about the same theme,
+one), with the theme grouping, so a need is never proposed twice. Needs of a
+dismissed recommendation are not proposed again either; a need raised later about the same theme,
 whose key the decided recommendation holds, gets a key of its own
 (``….<its id>``), so new information reaches the list.
 """
@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -63,27 +63,30 @@ def _need_ids(rec: Recommendation) -> list[int]:
 def sync_planned_needs(client_ids: Iterable[int]) -> int:
     """Mark PLANNED, with the initiative, the open needs of promoted needs recommendations.
 
-    Returns how many needs changed. Two queries for any number of clients:
-    one read of the decided recommendations, one UPDATE (a need of another
-    client than its recommendation's is never touched).
+    Returns how many needs changed. At most three queries for any number of
+    clients: the decided recommendations, their needs still open without an
+    initiative (usually few: the others were planned by an earlier run), one
+    UPDATE of those. A need of another client than its recommendation's is
+    never touched.
     """
     ids = list(client_ids)
-    whens, mine = [], Q(pk__in=[])
+    wanted: dict[int, tuple[int, int]] = {}  # need id → (client id, initiative id)
     for rec in _decided(ids):
-        if rec.status != RecommendationStatus.PROMOTED or rec.initiative_id is None:
-            continue
-        for need_id in _need_ids(rec):
-            whens.append(When(pk=need_id, then=Value(rec.initiative_id)))
-            mine |= Q(pk=need_id, client_id=rec.client_id)
-    if not whens:
+        if rec.status == RecommendationStatus.PROMOTED and rec.initiative_id is not None:
+            for need_id in _need_ids(rec):
+                wanted.setdefault(need_id, (rec.client_id, rec.initiative_id))
+    if not wanted:
         return 0
-    return (
-        Need.objects.filter(mine, client_id__in=ids, status=NeedStatus.OPEN)
-        .filter(initiative__isnull=True)
-        .update(
-            initiative_id=Case(*whens, default=None, output_field=IntegerField()),
-            status=NeedStatus.PLANNED,
-        )
+    waiting = Need.objects.filter(
+        pk__in=list(wanted), client_id__in=ids, status=NeedStatus.OPEN, initiative__isnull=True
+    ).values_list("pk", "client_id")
+    plan = {pk: wanted[pk][1] for pk, client_id in waiting if wanted[pk][0] == client_id}
+    if not plan:
+        return 0
+    whens = [When(pk=pk, then=Value(initiative)) for pk, initiative in plan.items()]
+    return Need.objects.filter(pk__in=list(plan)).update(
+        initiative_id=Case(*whens, default=None, output_field=IntegerField()),
+        status=NeedStatus.PLANNED,
     )
 
 
@@ -96,7 +99,7 @@ def group_key(need: Need) -> str:
 
 
 def generate(client_ids: list[int]) -> list[RecommendationDraft]:
-    """Drafts for the clients' open needs; six queries for any number of clients.
+    """Drafts for the clients' open needs; at most eight queries for any number of clients.
 
     First brings the needs up to date: planned ones follow their initiative,
     blank themes are filled (:func:`vcio.needs.themes.assign_themes`), so a

@@ -85,6 +85,20 @@ def test_fixed_queries_for_many_clients(acme, globex, django_assert_max_num_quer
         for i in range(6):
             need(client, f"Need {i}", department=department(client, f"Dept {i % 2}"),
                  theme=f"theme {i % 3}")  # fmt: skip
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(8):
         drafts = generate([acme.pk, globex.pk])
     assert len(drafts) == 12  # (2 departments × 3 themes, each department gets 3) per client
+
+
+def test_planning_never_touches_another_clients_need(acme, globex, bob):
+    theirs = need(globex, "Globex need")
+    mine = need(acme, "Acme need")
+    sync_recommendations([acme.pk])
+    rec = needs_recs(acme)[f"needs.need.{mine.pk}"]
+    rec.evidence = {**rec.evidence, "need_ids": [mine.pk, theirs.pk]}  # a corrupted row
+    rec.save(update_fields=["evidence"])
+    promote(rec, bob)
+    assert sync_planned_needs([acme.pk, globex.pk]) == 1
+    theirs.refresh_from_db()
+    assert (theirs.status, theirs.initiative_id) == (NeedStatus.OPEN, None)
+    assert sync_planned_needs([acme.pk]) == 0  # already planned: nothing to do
