@@ -122,6 +122,10 @@ class TimeEntrySerializer(ClientOwnedSerializer):
         help_text="Username; yourself when left out. Only owners, admins and consultants "
         "may record another person's time.",
     )
+    # Bounds checked by validate_hours, in the words the page uses.
+    hours = serializers.DecimalField(
+        max_digits=5, decimal_places=2, help_text="More than 0, at most 24 a day for a person"
+    )
     created_by = _user_field(read_only=True, allow_null=True)
 
     class Meta:
