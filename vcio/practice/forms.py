@@ -10,7 +10,14 @@ from vcio.practice.models import Activity, PersonRate, Targets
 
 class TimeEntryForm(forms.Form):
     client = forms.ModelChoiceField(queryset=Client.objects.none(), to_field_name="slug")
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    # Plain text, not a date picker: typed in one go (Tab leaves it, where a picker's
+    # Tab walks its day, month and year parts).
+    date = forms.DateField(
+        widget=forms.DateInput(
+            format="%Y-%m-%d", attrs={"placeholder": "YYYY-MM-DD", "inputmode": "numeric"}
+        ),
+        input_formats=["%Y-%m-%d"],
+    )
     hours = forms.DecimalField(
         max_digits=5,
         decimal_places=2,

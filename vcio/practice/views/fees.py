@@ -90,7 +90,8 @@ class PeoplePage(PracticeAccessMixin, generic.TemplateView):
         if not access.sees_margins(request.user) or access.access_for(request.user).read_only:
             raise PermissionDenied
         raw = request.POST.get("user", "")
-        person = get_object_or_404(practice_people(), pk=int(raw) if raw.isdigit() else 0)
+        pk = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 18 else 0
+        person = get_object_or_404(practice_people(), pk=pk)
         instance = PersonRate.objects.filter(user=person).first() or PersonRate(user=person)
         form = PersonRateForm(request.POST, instance=instance, prefix=f"p{person.pk}")
         if not form.is_valid():
