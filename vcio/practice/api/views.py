@@ -211,8 +211,15 @@ class TimeEntryViewSet(ScopedModelViewSet):
         return qs.order_by("-date", "-id")
 
     def check_may_create(self) -> None:
-        if access.level(self.request.user) is None:
+        """403 for client roles, and for a technician naming someone else (before validating:
+        field errors about another person's entry are not theirs to see)."""
+        user = self.request.user
+        if access.level(user) is None:
             raise exceptions.PermissionDenied("Only the practice's people enter time.")
+        data = self.request.data
+        named = data.get("person") if hasattr(data, "get") else None
+        if named not in (None, "", user.username) and not access.may_enter_for_others(user):
+            raise exceptions.PermissionDenied("You may only enter your own time.")
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         data = serializer.validated_data

@@ -179,3 +179,34 @@ def page_queries(login, alice, n: int, bob) -> int:
 def test_the_practice_page_runs_the_same_queries_for_3_or_30_clients(db, login, alice, bob):
     rate(bob, "80")
     assert page_queries(login, alice, 3, bob) == page_queries(login, alice, 30, bob)
+
+
+def queries_of(http, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert http.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("url", ["/practice/fees/", "/practice/time/", "/api/practice-economics/"])
+def test_other_practice_lists_run_the_same_queries_for_3_or_30_clients(db, login, bob, url):
+    def grow(n: int) -> int:
+        for _ in range(n):
+            c = ClientFactory(monthly_fee=Decimal("1000"))
+            Membership.objects.create(user=bob, client=c, role=Role.CONSULTANT)
+            FeeChange.objects.create(client=c, monthly_fee=Decimal("900"),
+                                     starts_on=datetime.date(2025, 1, 1))  # fmt: skip
+            entry(c, bob, YESTERDAY - datetime.timedelta(days=n), 0.5)
+        return queries_of(login(bob), url)
+
+    assert grow(3) == grow(30)
+
+
+def test_client_roles_and_strangers_cannot_delete_time(world, everyone, client):
+    target = TimeEntry.objects.get(note="tess's acme fix")
+    for name in ("carol", "erin", "dave", "gina"):
+        client.force_login(everyone[name])
+        assert client.post(f"/practice/time/{target.pk}/delete/").status_code == 404, name
+    client.force_login(everyone["tess"])
+    assert client.get(f"/practice/time/{target.pk}/delete/").status_code == 405
+    assert client.post(f"/practice/time/{target.pk}/delete/").status_code == 302
+    assert not TimeEntry.objects.filter(pk=target.pk).exists()
