@@ -19,5 +19,6 @@ def register() -> None:
             "review",
             "dashboard",
             "evidence",
+            "coverage",
         ),
     )

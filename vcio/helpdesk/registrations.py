@@ -16,6 +16,7 @@ PARTS: tuple[str, ...] = (
     "demo",
     "tabs",
     "evidence",
+    "coverage",
 )
 
 

@@ -12,6 +12,7 @@ PARTS: tuple[str, ...] = (
     "recommendations",
     "review",
     "coverage",
+    "review_coverage",
     "dashboard",
     "demo",
     "tabs",

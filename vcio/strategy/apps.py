@@ -12,5 +12,6 @@ class StrategyConfig(AppConfig):
         from vcio.core.registry import register_parts
 
         register_parts(
-            "vcio.strategy", ("recommend", "kpis", "demo", "tabs", "review", "dashboard")
+            "vcio.strategy",
+            ("recommend", "kpis", "demo", "tabs", "review", "dashboard", "coverage"),
         )

@@ -11,7 +11,7 @@ from importlib import import_module
 
 app_name = "strategy"
 
-_MODULES = ("goals", "weights", "recommendations", "initiatives", "roadmap", "budget")
+_MODULES = ("goals", "weights", "recommendations", "initiatives", "roadmap", "budget", "replan")
 
 urlpatterns = []
 for _name in _MODULES:

@@ -3,8 +3,8 @@ answers (read), needs (CRUD) and the coverage matrix. Each module owns its route
 
 from __future__ import annotations
 
-from vcio.needs.api import needs, surveys
+from vcio.needs.api import coverage, needs, surveys
 
 app_name = "needs-api"
 
-urlpatterns = [*surveys.urlpatterns, *needs.urlpatterns]
+urlpatterns = [*surveys.urlpatterns, *needs.urlpatterns, *coverage.urlpatterns]
