@@ -284,6 +284,10 @@ SPECTACULAR_SETTINGS = {
         "AssetStatusEnum": "vcio.assets.models.AssetStatus",
         "LicenceKindEnum": "vcio.assets.models.Licence.Kind",
         "ImportRunStatusEnum": "vcio.core.models.imports.ImportRun.Status",
+        "QuestionKindEnum": "vcio.needs.models.QuestionKind",
+        "NeedKindEnum": "vcio.needs.models.NeedKind",
+        "NeedUrgencyEnum": "vcio.needs.models.Urgency",
+        "CoverageKindEnum": "vcio.core.registry.COVERAGE_KINDS",
     },
 }
 

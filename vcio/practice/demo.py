@@ -1,11 +1,12 @@
 """Demo economics: people's cost rates, a year of fees and of time entries per client.
 
-Acme (4,500 USD a month, up from 4,000 five months ago) and Globex (2,800
-USD) take about 12 and 8 hours a month: comfortably profitable. Initech
-(1,200 GBP a month) takes about 22 hours a month of Bob's time, costing
-about 1,900 USD: clearly unprofitable, with an effective rate near £55/h.
-Initech is billed in GBP, so the page shows its cost beside its revenue
-rather than a margin computed at a guessed exchange rate. Idempotent: each
+Acme (4,500 USD a month, up from 4,000 five months ago) takes about 12
+hours a month: comfortably profitable. Globex (2,800 USD) takes about 44
+hours a month (clinics, a network project) costing about 3,200 USD: it
+loses money every month, and its effective rate (about 64 USD/h) is far
+below the target, so the practice page flags it. Initech (1,200 GBP a
+month, about 8 hours) is billed in GBP: the page shows its cost beside its
+revenue rather than a margin at a guessed exchange rate. Idempotent: each
 entry carries a stable ``demo:…`` id.
 """
 
@@ -38,16 +39,17 @@ MONTHLY = {
         ("tess", 21, "3.5", A.AD_HOC, "Backup restore test and patch check"),
     ],
     "globex": [
-        ("alice", 12, "3", A.REVIEW, "Monthly review"),
-        ("tess", 6, "2.5", A.AD_HOC, "Clinic workstation issues"),
-        ("tess", 22, "2", A.PROJECT, "Network segmentation follow-up"),
+        ("alice", 12, "4", A.REVIEW, "Monthly review (long: many open items)"),
+        ("frank", 5, "8", A.PROJECT, "Network segmentation project"),
+        ("frank", 19, "8", A.PROJECT, "Network segmentation project"),
+        ("tess", 6, "8", A.AD_HOC, "Clinic workstation issues"),
+        ("tess", 14, "8", A.AD_HOC, "Firefighting: printers, shared drive, email"),
+        ("tess", 22, "8", A.AD_HOC, "Vendor escalations"),
     ],
     "initech": [
-        ("bob", 8, "4", A.REVIEW, "Monthly review (long: many open items)"),
-        ("bob", 3, "5", A.AD_HOC, "Vendor escalations"),
-        ("bob", 15, "6", A.AD_HOC, "Firefighting: printers, shared drive, email"),
-        ("bob", 24, "4.5", A.ASSESSMENT, "Security assessment follow-up"),
-        ("bob", 27, "3", A.PROJECT, "Office move planning"),
+        ("bob", 8, "3", A.REVIEW, "Monthly review"),
+        ("bob", 15, "3", A.AD_HOC, "Office move planning"),
+        ("bob", 24, "2", A.ASSESSMENT, "Security assessment follow-up"),
     ],
 }
 ACME_RAISE_MONTHS_AGO = 5

@@ -20,8 +20,11 @@ from django.utils import timezone
 
 from vcio.core.fiscal import quarter_of
 from vcio.strategy.models import Initiative, InitiativeGoal, ScoringWeights
-from vcio.strategy.models.goals import PRIORITY_WEIGHTS, Priority
+from vcio.strategy.models.goals import PRIORITY_WEIGHTS, GoalStatus, Priority
 from vcio.strategy.models.planning import ALL_ZERO_MESSAGE, DEFAULT_WEIGHTS, WEIGHT_FIELDS
+
+# Goals an initiative is still scored for serving.
+LIVE_GOAL_STATUSES = (GoalStatus.PROPOSED, GoalStatus.ACTIVE)
 
 
 @dataclass(frozen=True)
@@ -209,8 +212,10 @@ def initiative_data_for(
     for r in Initiative.objects.filter(client_id__in=ids).values("client_id", *INITIATIVE_FIELDS):
         rows[r["client_id"]].append(r)
     links: dict[int, list[GoalLink]] = defaultdict(list)
+    # A goal achieved or abandoned no longer pulls an initiative up: dropping a goal is a
+    # reason to re-plan, so the links to it stop counting (they stay, for the record).
     for initiative_id, title, contribution, priority in InitiativeGoal.objects.filter(
-        initiative__client_id__in=ids
+        initiative__client_id__in=ids, goal__status__in=LIVE_GOAL_STATUSES
     ).values_list("initiative_id", "goal__title", "contribution", "goal__priority"):
         links[initiative_id].append(GoalLink(title, contribution, priority))
     return {

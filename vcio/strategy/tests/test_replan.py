@@ -190,3 +190,13 @@ def test_a_goal_title_with_script_is_escaped(client, bob, world):
 def test_another_clients_user_cannot_see_it(client, dave, world):
     client.force_login(dave)
     assert client.get(url("replan")).status_code == 404
+
+
+def test_a_dropped_goal_moves_what_served_it(bob, world, acme):
+    """Sales abandoned: CRM no longer scores for it, so MFA (still serving Security) goes first."""
+    now = world["now"]
+    change_goal(bob, world["sales"], status=GoalStatus.ABANDONED)
+    sentences = [m.sentence for m in replan.replan(acme).moves]
+    assert any(
+        "MFA rollout" in s and f"from {now.shift(1).label} to {now.label}" in s for s in sentences
+    ), sentences
