@@ -261,7 +261,9 @@ def test_a_refused_connection_is_a_failed_check_with_its_cause(db):
 def test_retention_deletes_old_results_and_keeps_rollups(web, settings):
     settings.VCIO_CHECK_RETENTION_DAYS = 30
     now = timezone.now()
-    old = now - datetime.timedelta(days=31)
+    # Two old checks a minute apart inside one hour (at :10 and :11), whatever the clock
+    # says when the test runs: at 04:00 they once straddled two hourly rollups.
+    old = (now - datetime.timedelta(days=31)).replace(minute=10)
     for at in (old, old + datetime.timedelta(minutes=1), now - datetime.timedelta(days=29)):
         record(web.pk, None, CheckOutcome(ok=True, latency_ms=2.0), None, at=at)
     assert prune_results(now, batch=1) == 2

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.db import transaction
 from django.db.models import Count, Model, Prefetch, Q
 from django.shortcuts import get_object_or_404
@@ -314,6 +313,10 @@ class QuestionnaireVersionViewSet(viewsets.ReadOnlyModelViewSet):
 # --- rounds, invitations, answers ---------------------------------------------------------
 
 
+def visible_invitations(request) -> Any:
+    return Invitation.objects.for_user(getattr(request, "user", None), Perm.INTERNAL)
+
+
 def visible_rounds(request) -> Any:
     if request is None:
         return SurveyRound.objects.none()
@@ -340,7 +343,7 @@ class InvitationFilter(FilterSet):
 class AnswerFilter(FilterSet):
     client = client_filter()
     round = IdChoiceFilter(queryset=visible_rounds, field_name="invitation__round")
-    invitation = django_filters.NumberFilter(field_name="invitation_id")
+    invitation = IdChoiceFilter(queryset=visible_invitations)
 
     class Meta:
         model = Answer
