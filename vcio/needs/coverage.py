@@ -3,7 +3,9 @@
 - **Needs**: open and planned needs (not done, not dismissed) by
   ``Need.department``.
 - **Survey answers**: submitted invitations by ``Invitation.department`` in
-  the client's latest survey round (the last one opened on or before ``at``).
+  the client's latest answered survey round (the last one opened on or before
+  ``at`` that anybody answered: a round just sent, with no answers yet, must
+  not make every department look silent).
 
 One query each, whatever the number of clients. The client overview shows a
 compact matrix (see :mod:`vcio.needs.coverage_matrix`): the departments left
@@ -15,7 +17,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -48,10 +50,12 @@ def needs(client_ids: list[int], at: Any = None) -> dict[Key, int]:
 
 
 def survey_answers(client_ids: list[int], at: Any = None) -> dict[Key, int]:
-    """Submitted invitations of each client's latest round per (client, department); one query."""
+    """Submitted invitations of each client's latest answered round per (client, department)."""
     day = as_day(at)
+    answered = Invitation.objects.filter(round_id=OuterRef("pk"), submitted_at__isnull=False)
     latest = (
         SurveyRound.objects.filter(client_id=OuterRef("client_id"), opened_on__lte=day)
+        .filter(Exists(answered))
         .order_by("-opened_on", "-id")
         .values("pk")[:1]
     )
@@ -95,7 +99,7 @@ def register() -> None:
             key="needs.survey_answers",
             label="Survey answers",
             collect=survey_answers,
-            description="Answers the department submitted in the latest survey round.",
+            description="Answers the department submitted in the latest answered survey round.",
             order=80,
             app="needs",
         )

@@ -371,11 +371,14 @@ def _load_goals(client: Client, today: datetime.date) -> list[BusinessGoal]:
     first_of_month = today.replace(day=1)
     goals = []
     for title, owner, priority, months, description, kpis in GOALS[client.slug]:
+        contact = owners.get(owner)
         goal, _ = BusinessGoal.objects.update_or_create(
             client=client,
             title=title,
             defaults={
-                "owner": owners.get(owner),
+                "owner": contact,
+                # The goal belongs to its owner's department: the coverage matrix counts it there.
+                "department": contact.department if contact else None,
                 "priority": priority,
                 "target_date": add_months(first_of_month, months),
                 "description": description,

@@ -19,7 +19,7 @@ class CoverageView(ClientMixin, generic.TemplateView):
     """Departments × what each app knows of them; the left-out ones first to the eye."""
 
     template_name = "needs/coverage.html"
-    tab = "needs"
+    tab = "coverage"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
