@@ -37,10 +37,16 @@ def as_day(at: Any) -> datetime.date:
 
 
 def needs(client_ids: list[int], at: Any = None) -> dict[Key, int]:
-    """Open and planned needs per (client, department); one query."""
+    """Open and planned needs raised by ``at``, per (client, department); one query.
+
+    A need's status keeps no history, so one done or dismissed since ``at`` is left out
+    of a past review's count, like the other records kept without a history.
+    """
     rows = (
         Need.objects.filter(
-            client_id__in=client_ids, status__in=[NeedStatus.OPEN, NeedStatus.PLANNED]
+            client_id__in=client_ids,
+            status__in=[NeedStatus.OPEN, NeedStatus.PLANNED],
+            raised_on__lte=as_day(at),
         )
         .order_by()
         .values("client_id", "department_id")
@@ -52,7 +58,7 @@ def needs(client_ids: list[int], at: Any = None) -> dict[Key, int]:
 def survey_answers(client_ids: list[int], at: Any = None) -> dict[Key, int]:
     """Submitted invitations of each client's latest answered round per (client, department)."""
     day = as_day(at)
-    answered = Invitation.objects.filter(round_id=OuterRef("pk"), submitted_at__isnull=False)
+    answered = Invitation.objects.filter(round_id=OuterRef("pk"), submitted_at__date__lte=day)
     latest = (
         SurveyRound.objects.filter(client_id=OuterRef("client_id"), opened_on__lte=day)
         .filter(Exists(answered))
@@ -60,7 +66,7 @@ def survey_answers(client_ids: list[int], at: Any = None) -> dict[Key, int]:
         .values("pk")[:1]
     )
     rows = (
-        Invitation.objects.filter(client_id__in=client_ids, submitted_at__isnull=False)
+        Invitation.objects.filter(client_id__in=client_ids, submitted_at__date__lte=day)
         .filter(round_id=Subquery(latest))
         .order_by()
         .values("client_id", "department_id")

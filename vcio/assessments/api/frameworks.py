@@ -12,7 +12,7 @@ as it was.
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Count, Model
+from django.db.models import Count
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status, viewsets
@@ -26,37 +26,12 @@ from vcio.assessments.frameworks import library
 from vcio.assessments.frameworks.document import MAX_BYTES, FrameworkFileError
 from vcio.assessments.models import Framework, FrameworkVersion
 from vcio.core import audit
-from vcio.core.access import access_for
 from vcio.core.api.base import Pagination
-from vcio.core.api.permissions import ScopedAccess
-from vcio.core.roles import PRACTICE_ROLES, Perm
+from vcio.core.library import LibraryAccess as BaseLibraryAccess
 
 
-def works_for_practice(user) -> bool:
-    """The user is one of the practice's people (on the whole practice or some client)."""
-    access = access_for(user)
-    if access.token_client_id is None and access.can_practice(Perm.VIEW):
-        return True
-    roles = access.client_roles
-    if access.token_client_id is not None:
-        roles = {access.token_client_id: roles.get(access.token_client_id)}
-    return any(role in PRACTICE_ROLES for role in roles.values())
-
-
-class LibraryAccess(ScopedAccess):
-    """Reading: the practice's people. Writing: MANAGE on the whole practice."""
-
+class LibraryAccess(BaseLibraryAccess):
     message = "The framework library is the practice's: owners and admins change it."
-
-    def has_permission(self, request: Request, view) -> bool:
-        if not super().has_permission(request, view):
-            return False
-        if request.method in ("GET", "HEAD", "OPTIONS"):
-            return works_for_practice(request.user)
-        return access_for(request.user).can_practice(Perm.MANAGE)
-
-    def has_object_permission(self, request: Request, view, obj: Model) -> bool:
-        return True  # has_permission decided; the library has no per-row owner
 
 
 class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):

@@ -13,7 +13,6 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, HttpResponseRedirect
@@ -26,44 +25,14 @@ from vcio.assessments.frameworks import library
 from vcio.assessments.frameworks.document import FrameworkFileError
 from vcio.assessments.models import Framework, FrameworkVersion, Item
 from vcio.core import audit
-from vcio.core.access import access_for
-from vcio.core.roles import PRACTICE_ROLES, Perm
+from vcio.core.library import LibraryMixin as BaseLibraryMixin
+from vcio.core.library import may_manage_library
 
 FROZEN = "This version is frozen (shipped, published or signed off): copy it to edit."
 
 
-def works_for_practice(user) -> bool:
-    """Practice-wide staff, or a consultant or technician of some client (not a client's own)."""
-    access = access_for(user)
-    if access.token_client_id is not None:
-        return False
-    return bool(access.practice_perms) or any(
-        role in PRACTICE_ROLES for role in access.client_roles.values()
-    )
-
-
-def may_manage_library(user) -> bool:
-    return access_for(user).can_practice(Perm.MANAGE)
-
-
-class LibraryMixin(LoginRequiredMixin):
-    """Reading needs to work for the practice; writing needs practice-level MANAGE."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not works_for_practice(request.user):
-            raise PermissionDenied("The framework library is the practice's.")
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not may_manage_library(
-            request.user
-        ):
-            raise PermissionDenied("Only the practice's owners and admins change the library.")
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        ctx = super().get_context_data(**kwargs)
-        ctx["may_manage"] = may_manage_library(self.request.user)
-        return ctx
+class LibraryMixin(BaseLibraryMixin):
+    library_name = "framework library"
 
 
 def versions_with_counts():

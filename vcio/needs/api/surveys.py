@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Model, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -27,10 +27,10 @@ from rest_framework.routers import SimpleRouter
 from vcio.core import audit
 from vcio.core.access import access_for
 from vcio.core.api.base import Pagination, ScopedQueryMixin
-from vcio.core.api.permissions import ScopedAccess
 from vcio.core.api.serializers import ClientSlugField, ContactField, DepartmentField
 from vcio.core.filters import FilterSet, IdChoiceFilter, client_filter
-from vcio.core.roles import PRACTICE_ROLES, Perm
+from vcio.core.library import LibraryAccess as BaseLibraryAccess
+from vcio.core.roles import Perm
 from vcio.core.scoping import require
 from vcio.needs import questionnaires, sending
 from vcio.needs.models import (
@@ -203,31 +203,8 @@ class SurveyAnswerSerializer(serializers.ModelSerializer):
 # --- access -------------------------------------------------------------------------------
 
 
-def works_for_practice(user) -> bool:
-    """The user is one of the practice's people (on the whole practice or some client)."""
-    access = access_for(user)
-    if access.token_client_id is None and access.can_practice(Perm.VIEW):
-        return True
-    roles = access.client_roles
-    if access.token_client_id is not None:
-        roles = {access.token_client_id: roles.get(access.token_client_id)}
-    return any(role in PRACTICE_ROLES for role in roles.values())
-
-
-class LibraryAccess(ScopedAccess):
-    """Reading: the practice's people. Writing: MANAGE on the whole practice."""
-
+class LibraryAccess(BaseLibraryAccess):
     message = "The questionnaire library is the practice's: owners and admins change it."
-
-    def has_permission(self, request: Request, view) -> bool:
-        if not super().has_permission(request, view):
-            return False
-        if request.method in ("GET", "HEAD", "OPTIONS"):
-            return works_for_practice(request.user)
-        return access_for(request.user).can_practice(Perm.MANAGE)
-
-    def has_object_permission(self, request: Request, view, obj: Model) -> bool:
-        return True  # has_permission decided; the library has no per-row owner
 
 
 # --- questionnaires -----------------------------------------------------------------------

@@ -432,3 +432,26 @@ def test_the_api_schema_describes_every_field(alice, api):
     assert set(row) == {"department_id", "name", "values", "left_out", "why"}
     assert row["department_id"].get("nullable") is True
     assert "/api/coverage/{slug}/" in schema["paths"]
+
+
+def test_a_past_day_counts_the_needs_raised_and_the_answers_given_by_then(db):
+    from vcio.needs.coverage import needs, survey_answers
+    from vcio.needs.models import Need
+
+    client = ClientFactory(name="Past Co", slug="past")
+    sales = Department.objects.create(client=client, name="Sales")
+    today = timezone.localdate()
+    for days in (40, 5):
+        Need.objects.create(
+            client=client,
+            department=sales,
+            text=f"need {days}",
+            raised_on=today - datetime.timedelta(days=days),
+        )
+    survey(client, [sales], days_ago=3)  # answered today
+    week_ago = today - datetime.timedelta(days=7)
+    # A week ago only the older need was raised, and nobody had answered yet.
+    assert needs([client.pk], week_ago) == {(client.pk, sales.pk): 1}
+    assert survey_answers([client.pk], week_ago) == {}
+    assert needs([client.pk]) == {(client.pk, sales.pk): 2}
+    assert survey_answers([client.pk]) == {(client.pk, sales.pk): 1}

@@ -16,8 +16,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -26,8 +24,8 @@ from django.utils import timezone
 from django.views import generic
 
 from vcio.core import audit
-from vcio.core.access import access_for
-from vcio.core.roles import PRACTICE_ROLES, Perm
+from vcio.core.library import LibraryMixin as BaseLibraryMixin
+from vcio.core.roles import Perm
 from vcio.core.scoping import get_for_user_or_404
 from vcio.core.views.base import ClientMixin
 from vcio.needs import questionnaires, results, sending
@@ -35,38 +33,8 @@ from vcio.needs.models import Invitation, Question, Questionnaire, Questionnaire
 from vcio.needs.survey_forms import CopyVersionForm, QuestionForm, RoundForm
 
 
-def works_for_practice(user) -> bool:
-    """Practice-wide staff, or a consultant or technician of some client (not a client's own)."""
-    access = access_for(user)
-    if access.token_client_id is not None:
-        return False
-    return bool(access.practice_perms) or any(
-        role in PRACTICE_ROLES for role in access.client_roles.values()
-    )
-
-
-def may_manage_library(user) -> bool:
-    return access_for(user).can_practice(Perm.MANAGE)
-
-
-class LibraryMixin(LoginRequiredMixin):
-    """Reading needs to work for the practice; writing needs practice-level MANAGE."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not works_for_practice(request.user):
-            raise PermissionDenied("The questionnaire library is the practice's.")
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not may_manage_library(
-            request.user
-        ):
-            raise PermissionDenied("Only the practice's owners and admins change the library.")
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        ctx = super().get_context_data(**kwargs)
-        ctx["may_manage"] = may_manage_library(self.request.user)
-        return ctx
+class LibraryMixin(BaseLibraryMixin):
+    library_name = "questionnaire library"
 
 
 def versions_with_counts():
