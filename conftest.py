@@ -27,6 +27,28 @@ pytest_plugins = ["vcio.core.tests.browser"]
 
 ACME_MARKER = "ACME-ONLY"
 
+# Route walkers are the slowest tests (minutes each): they run in shards, and a
+# test whose id holds SHARD_ID goes to any xdist worker on its own. Every other
+# test keeps its whole file on one worker, so module-scoped fixtures are built once.
+SHARD_ID = "shard-"
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class FileOrShardScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return nodeid if SHARD_ID in nodeid else super()._split_scope(nodeid)
+
+    return FileOrShardScheduling(config, log)
+
+
+def shards(count: int) -> list:
+    """``count`` parameters for a sharded walker: (index, count), with ids xdist spreads."""
+    return [pytest.param((i, count), id=f"{SHARD_ID}{i + 1}-of-{count}") for i in range(count)]
+
 
 # The tests' monitor targets are servers they start on 127.0.0.1 (nothing else
 # may be reached from here), which the monitor policy refuses by default: allow

@@ -13,13 +13,14 @@ import re
 import pytest
 from django.test import Client as HttpClient
 
+from conftest import shards
 from vcio.assessments.tests.isolation import assessment_rows_for
 from vcio.assets.tests.factories import asset_rows_for
 from vcio.availability.tests.isolation import availability_rows_for
 from vcio.capacity.tests.isolation import capacity_rows_for
 from vcio.core.models import ImportRun
 from vcio.core.tests.factories import make_token
-from vcio.core.tests.walker import World, fill, iter_routes
+from vcio.core.tests.walker import World, fill, iter_routes, routes_of_shard
 from vcio.helpdesk.tests.isolation import helpdesk_rows_for
 from vcio.needs.tests.isolation import needs_rows_for
 from vcio.practice.tests.isolation import practice_rows_for
@@ -78,11 +79,12 @@ def world(acme, globex, alice, bob, carol) -> World:
     return World(victim_client=acme, victim_user=alice, markers=[], owner=alice)
 
 
-def test_garbage_never_causes_a_server_error(world, alice):
+@pytest.mark.parametrize("shard", shards(4))  # minutes in all: shards run on different workers
+def test_garbage_never_causes_a_server_error(world, alice, shard):
     http = HttpClient(raise_request_exception=False)
     http.force_login(alice)
     errors: list[str] = []
-    for route in iter_routes():
+    for route in routes_of_shard(iter_routes(), shard):
         if route.is_admin or "{format}" in route.template:
             continue
         url = fill(route, world)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ACME_MARKER
+from conftest import ACME_MARKER, shards
 from vcio.assessments.tests.isolation import assessment_rows_for
 from vcio.assets.tests.factories import asset_rows_for
 from vcio.availability.tests.isolation import availability_rows_for
@@ -18,12 +18,15 @@ from vcio.capacity.tests.isolation import capacity_rows_for
 from vcio.core import audit
 from vcio.core.models import Department, ImportRun
 from vcio.core.tests.factories import make_token
-from vcio.core.tests.walker import Actor, World, iter_routes, walk
+from vcio.core.tests.walker import Actor, World, fill, iter_routes, routes_of_shard, walk
 from vcio.helpdesk.tests.isolation import helpdesk_rows_for
 from vcio.needs.tests.isolation import needs_rows_for
 from vcio.practice.tests.isolation import practice_rows_for
 from vcio.reviews.tests.factories import review_rows_for
 from vcio.strategy.tests.factories import strategy_rows_for
+
+# The walk takes minutes; its shards run on different test workers at once.
+WALK_SHARDS = 4
 
 
 @pytest.fixture
@@ -63,12 +66,21 @@ def attackers(globex, alice, gina, dave) -> list[Actor]:
     ]
 
 
-def test_no_route_leaks_another_clients_data(isolation_world, attackers):
-    walked = []
-    findings = walk(isolation_world, attackers, on_route=walked.append)
+@pytest.mark.parametrize("shard", shards(WALK_SHARDS))
+def test_no_route_leaks_another_clients_data(isolation_world, attackers, shard):
+    findings = walk(isolation_world, attackers, shard=shard)
     assert [str(f) for f in findings] == []
+
+
+def test_the_shards_together_walk_every_route_once():
+    routes = list(iter_routes())
+    walked = [r for i in range(WALK_SHARDS) for r in routes_of_shard(routes, (i, WALK_SHARDS))]
+    assert sorted(walked, key=repr) == sorted(routes, key=repr)
+
+
+def test_the_walk_reaches_pages_the_api_and_the_admin(isolation_world):
+    walked = [r for r in iter_routes() if fill(r, isolation_world) is not None]
     names = {r.name for r in walked}
-    # The walk really covered the web pages, the API router and the admin.
     assert {"core:client_detail", "core:department_update", "core:token_revoke"} <= names
     assert any(r.is_api and "{pk}" in r.template for r in walked)
     assert any(r.is_api and "{slug}" in r.template for r in walked)

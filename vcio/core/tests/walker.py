@@ -13,7 +13,7 @@ sent to a login page (web) or get a 401 (API), except on public routes.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -156,6 +156,13 @@ def iter_routes(urlconf: str | None = None) -> Iterator[Route]:
                 )
 
     yield from walk(get_resolver(urlconf).url_patterns, "", (), None)
+
+
+def routes_of_shard(routes: Iterable[Route], shard: tuple[int, int] | None) -> Iterator[Route]:
+    """Routes i, i + n, i + 2n, … for ``shard=(i, n)``; every route when None."""
+    for index, route in enumerate(routes):
+        if shard is None or index % shard[1] == shard[0]:
+            yield route
 
 
 def scoped_models() -> list[type[models.Model]]:
@@ -383,11 +390,16 @@ def walk(
     attackers: list[Actor],
     urlconf: str | None = None,
     on_route: Callable[[Route], None] | None = None,
+    shard: tuple[int, int] | None = None,
 ) -> list[Finding]:
-    """Every finding over every route; an empty list means isolation holds."""
+    """Every finding over every route; an empty list means isolation holds.
+
+    ``shard=(i, n)`` walks only routes i, i + n, i + 2n, … of the URLconf, so n
+    walks (on as many test workers) together cover every route exactly once.
+    """
     findings: list[Finding] = []
     ledger = Ledger()
-    for route in iter_routes(urlconf):
+    for route in routes_of_shard(iter_routes(urlconf), shard):
         url = fill(route, world)
         if url is None:
             continue
