@@ -216,6 +216,8 @@ def optimize(
     the time limit the better of its incumbent and the greedy plan is
     returned with ``optimal=False``. Raises :class:`PlanError` when the caps
     cannot hold the mandatory and locked items, naming them and the cap.
+    ``engine`` swaps the solver (the bench compares others); it gets the
+    greedy plan, when that keeps the rules, as a possible warm start.
     """
     p = Problem(items, caps, horizon, labels)
     started = time.perf_counter()
@@ -505,6 +507,7 @@ def _model(
     is the same as without z, but HiGHS can branch on "is i in the plan",
     which moves the bound; branching on one start quarter barely does, as
     the LP shifts that share to a neighbouring quarter at equal score.
+    Each budget row also gets its cardinality rows (:func:`_cardinality`).
     """
     rows, cidx, vals, lbs, ubs = [], [], [], [], []
 
@@ -591,14 +594,13 @@ def _cardinality(
     entries = sorted(entries, key=lambda e: -e[1])
     least: dict[int, float] = {}  # item -> its smallest use in the set so far
     members: list[int] = []
-    k = 0
     for n, (c, v) in enumerate(entries):
         members.append(c)
         least[cols[c][0]] = v
         if n + 1 < len(entries) and entries[n + 1][1] == v:
             continue  # a set is cut only between distinct uses
         fit, total = 0, 0.0
-        for u in sorted(least.values())[: _MAX_CARD + 1]:
+        for u in heapq.nsmallest(_MAX_CARD + 1, least.values()):
             if total + u > limit:
                 break
             total, fit = total + u, fit + 1
@@ -608,8 +610,6 @@ def _cardinality(
             if out and out[-1][1] == fit:
                 out.pop()  # the larger set says the same k: keep only it
             out.append((list(members), fit))
-        k = fit
-    del k
     return out
 
 

@@ -38,9 +38,9 @@ def violations(items: list[Item], caps: Caps, horizon: int, starts: dict) -> lis
             continue
         if it.locked_quarter is not None and q != it.locked_quarter:
             broken.append(f"{it.id} locked in {it.locked_quarter}, starts {q}")
-        if q < (it.earliest or 0) or (it.latest is not None and q > it.latest):
-            if it.locked_quarter is None:
-                broken.append(f"{it.id} starts outside earliest/latest")
+        outside = q < (it.earliest or 0) or (it.latest is not None and q > it.latest)
+        if outside and it.locked_quarter is None:  # a lock overrides earliest/latest
+            broken.append(f"{it.id} starts outside earliest/latest")
         if q < 0 or q + it.duration_quarters > horizon:
             broken.append(f"{it.id} runs past the horizon")
         if it.group:
