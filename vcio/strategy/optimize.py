@@ -220,12 +220,12 @@ def optimize(
     greedy plan, when that keeps the rules, as a possible warm start.
     """
     p = Problem(items, caps, horizon, labels)
-    started = time.perf_counter()
     cols = [(i, q) for i in range(len(p.items)) for q in p.window[i]]
     if not cols:  # nothing can start in the horizon: the empty plan is optimal
         return _plan(p, {}, True, "proven optimal", "milp")
     floor = _greedy_plan(p, optimal=False)
     hint = floor_starts(p, floor) if floor.feasible else None
+    started = time.perf_counter()  # solve_s: model and solver, not greedy's plan
     res = (engine or _solve)(p, cols, time_limit, mip_rel_gap, hint)
     solve_s = time.perf_counter() - started
     if res.infeasible:
