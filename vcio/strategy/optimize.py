@@ -204,6 +204,7 @@ def optimize(
     labels: Sequence[str] | None = None,
     time_limit: float = 10.0,
     mip_rel_gap: float = _GAP,
+    engine: Engine | None = None,
 ) -> Plan:
     """The highest-scoring plan (HiGHS), never below :func:`greedy`.
 
@@ -215,37 +216,30 @@ def optimize(
     the time limit the better of its incumbent and the greedy plan is
     returned with ``optimal=False``. Raises :class:`PlanError` when the caps
     cannot hold the mandatory and locked items, naming them and the cap.
+    ``engine`` swaps the solver (the bench compares others); it gets the
+    greedy plan, when that keeps the rules, as a possible warm start.
     """
     p = Problem(items, caps, horizon, labels)
-    started = time.perf_counter()
     cols = [(i, q) for i in range(len(p.items)) for q in p.window[i]]
     if not cols:  # nothing can start in the horizon: the empty plan is optimal
         return _plan(p, {}, True, "proven optimal", "milp")
-    cost, lower, constraints = _model(p, cols)
-    res = milp(
-        c=cost,
-        integrality=np.ones(len(cost)),
-        bounds=(lower, 1),
-        constraints=constraints,
-        options={"time_limit": time_limit, "mip_rel_gap": mip_rel_gap},
-    )
-    solve_s = time.perf_counter() - started
-    if res.status == 2:
-        raise PlanError(_infeasible(p))
     floor = _greedy_plan(p, optimal=False)
-    if res.x is None:  # time limit without an incumbent
+    hint = floor_starts(p, floor) if floor.feasible else None
+    started = time.perf_counter()  # solve_s: model and solver, not greedy's plan
+    res = (engine or _solve)(p, cols, time_limit, mip_rel_gap, hint)
+    solve_s = time.perf_counter() - started
+    if res.infeasible:
+        raise PlanError(_infeasible(p))
+    if res.starts is None:  # time limit without an incumbent
         if not floor.feasible:  # nothing that keeps the rules to offer
             raise PlanError(
                 f"no plan found in {time_limit:g} s that keeps every mandatory and locked item "
                 f"({floor.status}); raise the caps or the time limit"
             )
         return _replace(floor, f"HiGHS found no plan in {time_limit:g} s; {floor.status}", solve_s)
-    starts = _settle(
-        p, {i: q for (i, q), v in zip(cols, res.x[: len(cols)], strict=True) if v > 0.5}
-    )
-    optimal = res.status == 0
-    gap = getattr(res, "mip_gap", None)
-    status = _proven(gap) if optimal else _unproven(res, time_limit)
+    starts = _settle(p, dict(res.starts))
+    optimal, gap = res.proven, res.gap
+    status = _proven(gap) if optimal else res.message
     plan = _plan(p, starts, optimal, status, "milp")
     plan = _replace(plan, plan.status, solve_s, gap)
     if floor.feasible and floor.total_score > plan.total_score + 1e-9:
@@ -255,6 +249,59 @@ def optimize(
         status = f"greedy plan scored higher than HiGHS's {beaten}"
         return replace(_replace(floor, status, solve_s, gap), optimal=optimal)
     return plan
+
+
+@dataclass(frozen=True)
+class Solved:
+    """What a solver engine returns to :func:`optimize`.
+
+    ``starts``: item index → start quarter of the best plan found, or None;
+    ``proven``: no plan scores more than the gap asked above it; ``gap``:
+    the relative gap reached; ``infeasible``: the forced items cannot fit;
+    ``message``: what to tell the user when not proven.
+    """
+
+    starts: dict[int, int] | None
+    proven: bool
+    gap: float | None = None
+    infeasible: bool = False
+    message: str = ""
+
+
+# An engine: (problem, allowed (item, quarter) starts, time limit, relative gap,
+# a feasible plan to start from or None) → Solved. The bench passes others.
+Engine = Callable[[Problem, list[tuple[int, int]], float, float, dict[int, int] | None], Solved]
+
+
+def floor_starts(p: Problem, plan: Plan) -> dict[int, int]:
+    """A plan's starts by item index."""
+    return {i: plan.items[it.id] for i, it in enumerate(p.items) if plan.items[it.id] is not None}
+
+
+def _solve(
+    p: Problem,
+    cols: list[tuple[int, int]],
+    time_limit: float,
+    gap: float,
+    hint: dict[int, int] | None,
+) -> Solved:
+    """HiGHS through ``scipy.optimize.milp`` (no warm start: scipy takes none)."""
+    cost, lower, constraints = _model(p, cols)
+    res = milp(
+        c=cost,
+        integrality=np.ones(len(cost)),
+        bounds=(lower, 1),
+        constraints=constraints,
+        options={"time_limit": time_limit, "mip_rel_gap": gap},
+    )
+    if res.status == 2:
+        return Solved(None, False, infeasible=True)
+    if res.x is None:
+        return Solved(None, False)
+    starts = {i: q for (i, q), v in zip(cols, res.x[: len(cols)], strict=True) if v > 0.5}
+    found = getattr(res, "mip_gap", None)
+    proven = res.status == 0
+    return Solved(starts, proven, found, message="" if proven else _unproven(res, time_limit))
 
 
 def _proven(gap: float | None) -> str:
@@ -460,6 +507,7 @@ def _model(
     is the same as without z, but HiGHS can branch on "is i in the plan",
     which moves the bound; branching on one start quarter barely does, as
     the LP shifts that share to a neighbouring quarter at equal score.
+    Each budget row also gets its cardinality rows (:func:`_cardinality`).
     """
     rows, cidx, vals, lbs, ubs = [], [], [], [], []
 
@@ -510,6 +558,9 @@ def _budget_rows(p: Problem, cols: list[tuple[int, int]], row: Callable) -> None
         # variables slows HiGHS and triggers its bound-scaling warnings.
         scale = cap if cap > 0 else 1.0
         row([(c, v / scale) for c, v in entries if v], -np.inf, cap / scale)
+        if CARDINALITY:
+            for members, most in _cardinality(cols, [(c, v) for c, v in entries if v], cap):
+                row([(c, 1.0) for c in members], -np.inf, float(most))
 
     for kind in ("capex", "opex", "effort"):
         for t, cap in enumerate(p.caps_q[kind]):
@@ -518,6 +569,48 @@ def _budget_rows(p: Problem, cols: list[tuple[int, int]], row: Callable) -> None
         for year, cap in p.caps_y[kind].items():
             ts = [t for t in range(p.horizon) if p.year_of_quarter[t] == year]
             capped([(c, sum(u[kind].get(t, 0.0) for t in ts)) for c, u in enumerate(use)], cap)
+
+
+# Add the cardinality rows below (a bench switch while engines are compared).
+CARDINALITY = True
+# Cardinality rows are written for "at most k of these fit" up to this k.
+_MAX_CARD = 6
+
+
+def _cardinality(
+    cols: list[tuple[int, int]], entries: list[tuple[int, float]], cap: float
+) -> list[tuple[list[int], int]]:
+    """Valid "at most k of these" rows for one budget row ``sum v·x <= cap``.
+
+    For the starts using the most of the row (a set growing from the largest
+    use down), at most k can be in one plan when the k + 1 smallest uses
+    among them, one per item, already exceed the cap. The LP cannot see that
+    (it packs fractions), so these rows lift its bound where a cap holds only
+    a few items: a quarter's capex or a team's person-days. One row per k,
+    for the largest set it holds for; a set that all fits needs none.
+    """
+    out: list[tuple[list[int], int]] = []
+    limit = cap * (1 + 1e-7) + 1e-7  # the ledger's tolerance: never cut a plan it accepts
+    entries = sorted(entries, key=lambda e: -e[1])
+    least: dict[int, float] = {}  # item -> its smallest use in the set so far
+    members: list[int] = []
+    for n, (c, v) in enumerate(entries):
+        members.append(c)
+        least[cols[c][0]] = v
+        if n + 1 < len(entries) and entries[n + 1][1] == v:
+            continue  # a set is cut only between distinct uses
+        fit, total = 0, 0.0
+        for u in heapq.nsmallest(_MAX_CARD + 1, least.values()):
+            if total + u > limit:
+                break
+            total, fit = total + u, fit + 1
+        if fit > _MAX_CARD:
+            break
+        if fit < len(least):
+            if out and out[-1][1] == fit:
+                out.pop()  # the larger set says the same k: keep only it
+            out.append((list(members), fit))
+    return out
 
 
 def _plan(p: Problem, starts: dict[int, int], optimal: bool, status: str, method: str) -> Plan:
