@@ -17,6 +17,7 @@ a Celery task runs.
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import math
 import threading
@@ -43,7 +44,13 @@ from vcio.availability.checks import (
     spec_of_row,
 )
 from vcio.availability.models import CheckResult, Monitor
-from vcio.availability.recording import Finished, prune_results, record, record_batch
+from vcio.availability.recording import (
+    Finished,
+    prune_results,
+    record,
+    record_batch,
+    record_checks,
+)
 from vcio.core.registry import PeriodicJob, WorkerService, periodic_jobs, worker_services
 from vcio.core.worker import worker_id
 
@@ -59,6 +66,10 @@ CHECK_GRACE_S = 5.0
 MAX_SLEEP_S = 1.0
 # Monitors claimed by one UPDATE.
 CLAIM_BATCH = 500
+# Seconds the loop waits after a check finishes, so those finishing together share a batch.
+GATHER_S = 0.01
+# Batches of finished checks waiting for the writer thread before the loop stops claiming.
+MAX_PENDING_WRITES = 2
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,19 @@ class Claim:
 
     monitor_id: int
     slot: datetime
+    lease_until: datetime | None = None  # None: not known (made from a Celery payload)
+
+
+@dataclass
+class EngineStats:
+    """Where one :func:`run` spent its time, for the bench's per-check figures."""
+
+    checks: int = 0  # checks recorded
+    batches: int = 0  # batches of finished checks recorded (one transaction each)
+    passes: int = 0  # trips to the database threads (a claim or a batch recorded)
+    db_s: float = 0.0  # wall-clock seconds the database threads spent on those trips
+    db_cpu_s: float = 0.0  # CPU seconds of the database threads (Python and the driver)
+    cpu_s: float = 0.0  # CPU seconds of the whole process during the run
 
 
 # Claiming ---------------------------------------------------------------------
@@ -74,10 +98,13 @@ class Claim:
 
 def _claimable(now: datetime) -> Any:
     """Enabled monitors that are due (NULL: never run) and whose lease is free or expired."""
+    return _free(now).filter(Q(next_run_at__isnull=True) | Q(next_run_at__lte=now))
+
+
+def _free(now: datetime) -> Any:
+    """Enabled monitors whose lease is free or expired, due or not."""
     return Monitor.objects.filter(
-        Q(next_run_at__isnull=True) | Q(next_run_at__lte=now),
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now),
-        enabled=True,
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now), enabled=True
     )
 
 
@@ -92,15 +119,33 @@ def claim(
     which ones this worker got. ``exclude``: monitors this worker is still
     checking, never claimed twice.
     """
-    now = now or timezone.now()
-    claimable = _claimable(now).exclude(pk__in=exclude) if exclude else _claimable(now)
-    candidates = list(
-        claimable.order_by(F("next_run_at").asc(nulls_first=True), "pk").values_list(
-            "pk", "timeout_s"
-        )[: max(0, limit)]
-    )
+    return [c for c, _row in _claim_rows(owner, limit, now or timezone.now(), exclude, ())[0]]
+
+
+def _claim_rows(
+    owner: str, limit: int, now: datetime, exclude: frozenset[int], fields: tuple[str, ...]
+) -> tuple[list[tuple[Claim, dict[str, Any]]], float]:
+    """Claims with their rows' ``fields``, and the seconds until another monitor is due.
+
+    One read finds both: the earliest free monitors, due or not, so the
+    first one not due tells when to look again (0 when more are due now).
+    Then one UPDATE and one read-back per lease length.
+    """
+    free = _free(now).exclude(pk__in=exclude) if exclude else _free(now)
+    head = free.order_by(F("next_run_at").asc(nulls_first=True), "pk").values_list(
+        "pk", "timeout_s", "next_run_at"
+    )[: max(0, limit) + 1]
+    due, wait = [], math.inf
+    for pk, timeout_s, next_run_at in head:
+        if next_run_at is not None and next_run_at > now:
+            wait = (next_run_at - now).total_seconds()
+            break
+        if len(due) == limit:
+            wait = 0.0  # more are due right now
+            break
+        due.append((pk, timeout_s))
     by_lease: dict[int, list[int]] = defaultdict(list)
-    for pk, timeout_s in candidates:
+    for pk, timeout_s in due:
         by_lease[math.ceil(timeout_s) + LEASE_MARGIN_S].append(pk)
     claims = []
     for lease_s, ids in by_lease.items():
@@ -109,9 +154,12 @@ def claim(
             until = now + timedelta(seconds=lease_s)
             _claimable(now).filter(pk__in=batch).update(lease_until=until, claimed_by=owner)
             got = Monitor.objects.filter(pk__in=batch, claimed_by=owner, lease_until=until)
-            got = got.order_by().values_list("pk", "next_run_at")  # no join for Meta.ordering
-            claims += [Claim(pk, slot or now) for pk, slot in got]
-    return sorted(claims, key=lambda c: (c.slot, c.monitor_id))
+            rows = got.order_by().values("pk", "next_run_at", *fields)  # no join for ordering
+            claims += [(Claim(r["pk"], r["next_run_at"] or now, until), r) for r in rows]
+    if due and not claims:
+        wait = max(wait, 0.05)  # lost a race to another worker: no busy loop
+    claims.sort(key=lambda pair: (pair[0].slot, pair[0].monitor_id))
+    return claims, wait
 
 
 def claim_due(owner: str, limit: int, now: datetime | None = None) -> list[int]:
@@ -122,11 +170,7 @@ def claim_due(owner: str, limit: int, now: datetime | None = None) -> list[int]:
 def seconds_until_due(now: datetime | None = None, exclude: frozenset[int] = frozenset()) -> float:
     """Seconds until the next monitor (not leased, not in ``exclude``) falls due; 0 if one is."""
     now = now or timezone.now()
-    free = Monitor.objects.filter(
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now), enabled=True
-    )
-    if exclude:
-        free = free.exclude(pk__in=exclude)
+    free = _free(now).exclude(pk__in=exclude) if exclude else _free(now)
     if free.filter(next_run_at__isnull=True).exists():
         return 0.0
     earliest = free.aggregate(at=Min("next_run_at"))["at"]
@@ -139,15 +183,23 @@ def _claim_specs(
     owner: str, limit: int, exclude: frozenset[int]
 ) -> tuple[list[tuple[Claim, CheckSpec]], float]:
     """Claim due monitors and build their specs; also the seconds until the next is due."""
-    claims = claim(owner, limit, exclude=exclude)
-    rows = Monitor.objects.filter(pk__in=[c.monitor_id for c in claims]).values("pk", *SPEC_FIELDS)
-    specs = {row["pk"]: spec_of_row(row) for row in rows}
-    pairs = [(c, specs[c.monitor_id]) for c in claims if c.monitor_id in specs]
-    busy = exclude | {c.monitor_id for c in claims}
-    if len(claims) == limit:
-        return pairs, 0.0  # more may be due right now
-    # A floor when nothing was claimed, so a race lost to another worker is no busy loop.
-    return pairs, max(seconds_until_due(exclude=busy), 0.0 if claims else 0.05)
+    if limit <= 0:
+        return [], MAX_SLEEP_S
+    claims, wait = _claim_rows(owner, limit, timezone.now(), exclude, SPEC_FIELDS)
+    return [(c, spec_of_row(row)) for c, row in claims], wait
+
+
+def _record_finished(finished: list[Finished], owner: str) -> int:
+    """Record a batch of finished checks; returns how many were accepted.
+
+    A failed recording is logged, not raised: the unrecorded checks' leases
+    lapse and they are checked again, late but not lost.
+    """
+    try:
+        return len(record_checks(finished, owner))
+    except Exception:
+        log.exception("could not record %d check(s)", len(finished))
+        return 0
 
 
 # Checking ---------------------------------------------------------------------
@@ -158,10 +210,12 @@ async def check_once(spec: CheckSpec, session: CheckSession) -> tuple[datetime, 
 
     The check enforces its own timeout; the engine's bound on top only
     catches a check that overruns it, so SIGTERM waits a bounded time.
+    (``asyncio.timeout``, not ``wait_for``: no second task per check.)
     """
     at = timezone.now()
     try:
-        outcome = await asyncio.wait_for(run_check(spec, session), spec.timeout_s + CHECK_GRACE_S)
+        async with asyncio.timeout(spec.timeout_s + CHECK_GRACE_S):
+            outcome = await run_check(spec, session)
     except TimeoutError:
         outcome = CheckOutcome(ok=False, cause=f"no answer within {spec.timeout_s:g} s")
     except Exception as exc:  # the contract says checks never raise; a bug must not stop the loop
@@ -175,104 +229,217 @@ async def _check_claimed(claimed: Claim, spec: CheckSpec, session: CheckSession)
     return Finished(claimed.monitor_id, claimed.slot, at, outcome)
 
 
-class _Database:
-    """Runs the loop's database work on one dedicated thread, off the event loop."""
+class _InFlight:
+    """The checks claimed and not yet recorded: queued, running, or finished.
 
-    def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="vcio-checker-db")
+    ``concurrency`` long-lived worker coroutines take claimed checks from a
+    queue and run them, as a bare client loop would: no task per check, and
+    a finished check is reported by appending it to ``finished`` (no scan
+    of the running checks per pass) and waking the loop.
+    """
+
+    def __init__(self, session: CheckSession) -> None:
+        self.session = session
+        self.queue: asyncio.Queue[tuple[Claim, CheckSpec]] = asyncio.Queue()
+        self.leases: dict[int, datetime | None] = {}  # monitor id: its lease, until recorded
+        self.finished: list[Finished] = []
+        self.wake = asyncio.Event()
+
+    def __len__(self) -> int:
+        return len(self.leases)
+
+    @property
+    def unfinished(self) -> int:
+        """Checks queued or running."""
+        return len(self.leases) - len(self.finished)
+
+    def start(self, claimed: Claim, spec: CheckSpec) -> None:
+        self.leases[claimed.monitor_id] = claimed.lease_until
+        self.queue.put_nowait((claimed, spec))
+
+    async def worker(self) -> None:
+        """Run queued checks one after another, forever (cancelled at the end of the run)."""
+        while True:
+            claimed, spec = await self.queue.get()
+            at, outcome = await check_once(spec, self.session)  # never raises
+            self.finished.append(Finished(claimed.monitor_id, claimed.slot, at, outcome))
+            self.wake.set()
+
+    def take_finished(self) -> list[Finished]:
+        """The checks finished since the last call; they no longer count as claimed."""
+        finished, self.finished = self.finished, []
+        self.wake.clear()
+        for f in finished:
+            self.leases.pop(f.monitor_id, None)
+        return finished
+
+    async def wait_all(self) -> None:
+        """Until every check queued or running has finished."""
+        while self.unfinished:
+            self.wake.clear()
+            await self.wake.wait()
+
+    def expiring(self, now: datetime) -> frozenset[int]:
+        """Claimed monitors whose lease has (nearly) run out: a claim could take them again."""
+        soon = now + timedelta(seconds=1)
+        return frozenset(pk for pk, until in self.leases.items() if until is None or until < soon)
+
+
+class _Database:
+    """Runs database work on one dedicated thread (with its own connection), off the event loop."""
+
+    def __init__(self, name: str, stats: EngineStats | None = None) -> None:
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix=f"vcio-checker-{name}")
         self._refreshed = 0.0
+        self.stats = stats
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> asyncio.Future[T]:
+        """Start ``fn(*args)`` on the thread; the future is its result."""
+        return asyncio.get_running_loop().run_in_executor(self._pool, self._run, fn, args)
 
     async def __call__(self, fn: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._pool, self._run, fn, args)
+        return await self.submit(fn, *args)
 
     def _run(self, fn: Callable[..., T], args: tuple) -> T:
+        started, cpu = time.perf_counter(), time.thread_time()
         # Drop a broken or expired connection now and then (a restarted database).
-        if time.monotonic() - self._refreshed > 30:
+        if started - self._refreshed > 30:
             close_old_connections()
-            self._refreshed = time.monotonic()
+            self._refreshed = time.perf_counter()
         try:
             return fn(*args)
         except Exception:
             self._refreshed = 0.0  # look at the connection again before the next call
             raise
+        finally:
+            if self.stats is not None:
+                self.stats.passes += 1
+                self.stats.db_s += time.perf_counter() - started
+                self.stats.db_cpu_s += time.thread_time() - cpu
 
     async def close(self) -> None:
         await asyncio.get_running_loop().run_in_executor(self._pool, connections.close_all)
         self._pool.shutdown()
 
 
-async def run(stop_event: threading.Event, owner: str, concurrency: int | None = None) -> None:
+class _Writer:
+    """Records finished checks on its own database thread while the loop goes on claiming.
+
+    Claiming waits for no recording, so a slot freed by a finished check is
+    filled at once. The queue is bounded: with MAX_PENDING_WRITES batches
+    waiting, the loop waits for the oldest before claiming more (back-pressure
+    when the database is slower than the checks).
+    """
+
+    def __init__(self, owner: str, stats: EngineStats | None) -> None:
+        self.owner = owner
+        self.db = _Database("writer", stats)
+        self.pending: collections.deque[asyncio.Future[int]] = collections.deque()
+        self.stats = stats
+
+    async def write(self, finished: list[Finished]) -> None:
+        """Queue ``finished`` for recording; waits while the queue is full."""
+        while self.pending and self.pending[0].done():
+            self._count(self.pending.popleft())
+        if finished:
+            self.pending.append(self.db.submit(_record_finished, finished, self.owner))
+            if self.stats is not None:
+                self.stats.batches += 1
+        while len(self.pending) > MAX_PENDING_WRITES:
+            await asyncio.wait([self.pending[0]])
+            self._count(self.pending.popleft())
+
+    async def drain(self) -> None:
+        """Wait until everything queued is recorded."""
+        while self.pending:
+            await asyncio.wait([self.pending[0]])
+            self._count(self.pending.popleft())
+
+    def _count(self, done: asyncio.Future[int]) -> None:
+        if done.exception() is not None:  # the thread failed before recording: leases lapse
+            log.error("could not record a batch of checks", exc_info=done.exception())
+        elif self.stats is not None:
+            self.stats.checks += done.result()
+
+    async def close(self) -> None:
+        await self.drain()
+        await self.db.close()
+
+
+async def run(
+    stop_event: threading.Event,
+    owner: str,
+    concurrency: int | None = None,
+    stats: EngineStats | None = None,
+) -> None:
     """Claim, check and record due monitors until ``stop_event`` is set.
 
     Then stops claiming, lets the checks in flight finish (each bounded by
-    its timeout), records them and returns.
+    its timeout), records them and returns. ``stats``, when given, adds up
+    where the time went.
     """
     concurrency = concurrency or settings.VCIO_CHECK_CONCURRENCY
-    db = _Database()
-    in_flight: dict[int, asyncio.Task[Finished]] = {}
+    claimer, writer = _Database("claimer", stats), _Writer(owner, stats)
+    cpu = time.process_time()
     try:
         async with CheckSession(concurrency=concurrency) as session:
-            while not stop_event.is_set():
-                wait = await _pass(db, owner, concurrency, session, in_flight)
-                await _pause(stop_event, wait, in_flight)
-            if in_flight:
-                log.info("stopping: finishing %d check(s) in flight", len(in_flight))
-                await asyncio.wait(list(in_flight.values()))
-            await _record_done(db, owner, in_flight)
+            checks = _InFlight(session)
+            workers = [asyncio.create_task(checks.worker()) for _ in range(concurrency)]
+            try:
+                while not stop_event.is_set():
+                    wait = await _pass(claimer, writer, concurrency, checks)
+                    await _pause(stop_event, wait, checks)
+                if checks.unfinished:
+                    log.info("stopping: finishing %d check(s) in flight", checks.unfinished)
+                    await checks.wait_all()
+                await writer.write(checks.take_finished())
+            finally:
+                for worker in workers:
+                    worker.cancel()
+                await asyncio.gather(*workers, return_exceptions=True)
     finally:
-        await db.close()
+        await writer.close()
+        await claimer.close()
+        if stats is not None:
+            stats.cpu_s += time.process_time() - cpu
 
 
-async def _pass(
-    db: _Database,
-    owner: str,
-    concurrency: int,
-    session: CheckSession,
-    in_flight: dict[int, asyncio.Task[Finished]],
-) -> float:
-    """Record what finished, start what is due; returns the seconds until more is due."""
-    await _record_done(db, owner, in_flight)
-    free = concurrency - len(in_flight)
-    if free <= 0:
-        return MAX_SLEEP_S
-    try:
-        pairs, wait = await db(_claim_specs, owner, min(free, CLAIM_BATCH), frozenset(in_flight))
-    except Exception:  # a locked or restarted database: try again shortly
-        log.exception("could not claim due monitors")
-        return MAX_SLEEP_S
-    for claimed, spec in pairs:
-        in_flight[claimed.monitor_id] = asyncio.create_task(_check_claimed(claimed, spec, session))
+async def _pass(claimer: _Database, writer: _Writer, concurrency: int, checks: _InFlight) -> float:
+    """Queue what finished for recording, start what is due; returns the seconds until more is.
+
+    Claims first when slots are free, so new checks start while the finished
+    ones are being recorded on the other thread.
+    """
+    finished = checks.take_finished()
+    free = min(concurrency - len(checks), CLAIM_BATCH)
+    wait = MAX_SLEEP_S
+    if free > 0:
+        try:
+            pairs, wait = await claimer(
+                _claim_specs, writer.owner, free, checks.expiring(timezone.now())
+            )
+        except Exception:  # a locked or restarted database: try again shortly
+            log.exception("could not claim due monitors")
+            pairs = []
+        for claimed, spec in pairs:
+            checks.start(claimed, spec)
+    await writer.write(finished)
     return wait
 
 
-async def _record_done(
-    db: _Database, owner: str, in_flight: dict[int, asyncio.Task[Finished]]
-) -> None:
-    """Record the finished checks in one batch and forget them."""
-    done = [pk for pk, task in in_flight.items() if task.done()]
-    finished = [in_flight.pop(pk).result() for pk in done]
-    if not finished:
-        return
-    try:
-        await db(record_batch, finished, owner)
-    except Exception:
-        # The leases lapse and the monitors are checked again: late, but not lost.
-        log.exception("could not record %d check(s)", len(finished))
-
-
-async def _pause(
-    stop_event: threading.Event, wait: float, in_flight: dict[int, asyncio.Task[Finished]]
-) -> None:
+async def _pause(stop_event: threading.Event, wait: float, checks: _InFlight) -> None:
     """Sleep until more is due (at most MAX_SLEEP_S), waking early when a check finishes."""
     wait = min(wait, MAX_SLEEP_S)
     if stop_event.is_set() or wait <= 0:
         await asyncio.sleep(0)  # let the checks just started make progress
         return
-    if in_flight:
-        await asyncio.wait(
-            list(in_flight.values()), timeout=wait, return_when=asyncio.FIRST_COMPLETED
-        )
-        await asyncio.sleep(0.01)  # gather the checks finishing together into one batch
+    if checks.unfinished:
+        try:
+            async with asyncio.timeout(wait):
+                await checks.wake.wait()
+        except TimeoutError:
+            return
+        await asyncio.sleep(GATHER_S)  # gather the checks finishing together into one batch
     else:
         await asyncio.sleep(wait)
 

@@ -80,6 +80,62 @@ def record_batch(finished: list[Finished], owner: str | None) -> list[CheckResul
     Checks of monitors that ``owner`` no longer holds (or that were deleted)
     are refused and left out of the returned list.
     """
+    results: list[CheckResult] = []
+    _record(finished, owner, results)
+    return results
+
+
+def record_checks(finished: list[Finished], owner: str | None) -> list[Finished]:
+    """Record many checks in one transaction, as :func:`record_batch`; returns those accepted.
+
+    The engine's path: it needs no CheckResult instances back, so the rows
+    go in with one prepared INSERT (executemany) instead of the ORM's
+    bulk_create, which cost more CPU per row than the rest of recording.
+    """
+    return _record(finished, owner, None)
+
+
+class _Held:
+    """The monitor columns recording reads and may change (a row, not a model instance)."""
+
+    __slots__ = (
+        "pk",
+        "name",
+        "service_id",
+        "interval_s",
+        "failures_to_down",
+        "state",
+        "consecutive_failures",
+        "last_ok",
+        "last_cause",
+        "row",
+        "new",
+    )
+    COLUMNS = __slots__[:-2]
+    _INDEX = {name: i for i, name in enumerate(COLUMNS)}
+
+    def __init__(self, *row: Any) -> None:
+        for name, value in zip(self.COLUMNS, row, strict=True):
+            setattr(self, name, value)
+        self.row = row  # as read, to tell what changed
+        self.new: dict[str, Any] = {}  # the fields recording sets, with their new values
+
+    def changed(self) -> tuple[str, ...]:
+        """The fields to write: those set that the row did not hold (or did not read)."""
+        index = self._INDEX
+        return tuple(
+            sorted(
+                name
+                for name, value in self.new.items()
+                if name in ALWAYS_WRITTEN or name not in index or value != self.row[index[name]]
+            )
+        )
+
+
+def _record(
+    finished: list[Finished], owner: str | None, results: list[CheckResult] | None
+) -> list[Finished]:
+    """Record ``finished``; appends CheckResult instances to ``results`` when it is a list."""
     if not finished:
         return []
     now = timezone.now()
@@ -89,14 +145,20 @@ def record_batch(finished: list[Finished], owner: str | None) -> list[CheckResul
         monitors = Monitor.objects.select_for_update(of=("self",)).order_by("pk")
         if owner is not None:
             monitors = monitors.filter(claimed_by=owner)
-        held = {m.pk: m for m in monitors.filter(pk__in={f.monitor_id for f in finished})}
+        rows = monitors.filter(pk__in={f.monitor_id for f in finished}).values_list(
+            *_Held.COLUMNS
+        )
+        held = {row[0]: _Held(*row) for row in rows}
         accepted = sorted((f for f in finished if f.monitor_id in held), key=lambda f: f.at)
         if len(accepted) < len(finished):
             refused = sorted({f.monitor_id for f in finished} - set(held))
             log.info("not recording monitors %s: no longer claimed by %s", refused, owner)
-        results = CheckResult.objects.bulk_create(
-            [_result_row(f) for f in accepted], batch_size=500
-        )
+        if results is None:
+            _insert_results(accepted)
+        else:
+            results += CheckResult.objects.bulk_create(
+                [_result_row(f) for f in accepted], batch_size=500
+            )
         _add_to_rollups(accepted)
         for f in accepted:
             monitor = held[f.monitor_id]
@@ -105,19 +167,34 @@ def record_batch(finished: list[Finished], owner: str | None) -> list[CheckResul
                 fields["next_run_at"] = next_run(f.slot, monitor.interval_s, now)
                 fields.update(lease_until=None, claimed_by="")
             for name, value in fields.items():
-                setattr(monitor, name, value)  # a second check of the same monitor sees this one
-        touched = [held[pk] for pk in sorted({f.monitor_id for f in accepted})]
-        _write_back(touched, STATE_FIELDS + (SCHEDULE_FIELDS if owner is not None else ()), owner)
-    return results
+                if name in _Held.COLUMNS:
+                    setattr(monitor, name, value)  # a second check of the same monitor sees this
+            monitor.new.update(fields)
+        _write_back([held[pk] for pk in sorted({f.monitor_id for f in accepted})], owner)
+    return accepted
 
 
-def _write_back(monitors: list[Monitor], fields: tuple[str, ...], owner: str | None) -> None:
-    """Save ``fields`` of the monitors with one prepared UPDATE run for every row.
+# Fields written on every check; the others only when their value changes.
+ALWAYS_WRITTEN = frozenset({"last_checked_at", "last_latency_ms", *SCHEDULE_FIELDS})
 
-    The ORM's per-row update() or bulk_update() costs ~1 ms a row in Python,
-    which is most of a check; executemany costs a fraction of that.
+
+def _write_back(monitors: list[_Held], owner: str | None) -> None:
+    """Save what changed on each monitor: one prepared UPDATE per set of changed fields.
+
+    In the steady state (an up monitor staying up) that is one statement for
+    the whole batch, setting five columns. The ORM's per-row update() or
+    bulk_update() costs ~1 ms a row in Python; executemany a fraction of that.
     """
-    if not monitors:
+    groups: dict[tuple[str, ...], list[_Held]] = defaultdict(list)
+    for monitor in monitors:
+        groups[monitor.changed()].append(monitor)
+    for fields, members in groups.items():
+        _update_rows(members, fields, owner)
+
+
+def _update_rows(monitors: list[_Held], fields: tuple[str, ...], owner: str | None) -> None:
+    """One executemany UPDATE setting ``fields`` of ``monitors`` (held by ``owner``, if given)."""
+    if not monitors or not fields:
         return
     meta = Monitor._meta
     model_fields = [meta.get_field(name) for name in fields]
@@ -128,11 +205,37 @@ def _write_back(monitors: list[Monitor], fields: tuple[str, ...], owner: str | N
         condition += f" AND {ops.quote_name(meta.get_field('claimed_by').column)} = %s"
     rows = []
     for monitor in monitors:
-        row = [f.get_db_prep_save(getattr(monitor, f.attname), connection) for f in model_fields]
+        row = [f.get_db_prep_save(monitor.new[f.name], connection) for f in model_fields]
         rows.append([*row, monitor.pk, *([owner] if owner is not None else [])])
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {ops.quote_name(meta.db_table)} SET {assignments} WHERE {condition}", rows
+        )
+
+
+def _insert_results(accepted: list[Finished]) -> None:
+    """Insert the raw results with one prepared statement run for every row."""
+    if not accepted:
+        return
+    ops = connection.ops
+    table = ops.quote_name(CheckResult._meta.db_table)
+    columns = "monitor_id, at, ok, degraded, latency_ms, status_code, cause"
+    adapt = ops.adapt_datetimefield_value
+    rows = [
+        (
+            f.monitor_id,
+            adapt(f.at),
+            f.outcome.ok,
+            f.outcome.degraded,
+            f.outcome.latency_ms,
+            f.outcome.status_code,
+            f.outcome.cause[:CAUSE_MAX],
+        )
+        for f in accepted
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)", rows
         )
 
 
@@ -183,7 +286,7 @@ def _result_row(f: Finished) -> CheckResult:
     )
 
 
-def _advance_state(monitor: Monitor, f: Finished) -> dict[str, Any]:
+def _advance_state(monitor: _Held, f: Finished) -> dict[str, Any]:
     """The monitor's new field values after check ``f``; opens or closes its outage."""
     o = f.outcome
     fields: dict[str, Any] = {
@@ -227,7 +330,7 @@ def _first_failure(monitor_id: int, f: Finished, failures: int) -> tuple[datetim
     return started, cause
 
 
-def _open_outage(monitor: Monitor, started: datetime, cause: str) -> None:
+def _open_outage(monitor: _Held, started: datetime, cause: str) -> None:
     outage = Outage.objects.create(
         monitor_id=monitor.pk,
         service_id=monitor.service_id,
@@ -238,7 +341,7 @@ def _open_outage(monitor: Monitor, started: datetime, cause: str) -> None:
     _queue_alerts(outage, "down")
 
 
-def _close_outage(monitor: Monitor, at: datetime) -> None:
+def _close_outage(monitor: _Held, at: datetime) -> None:
     for outage in Outage.objects.filter(monitor_id=monitor.pk, ended_at__isnull=True):
         outage.ended_at = max(at, outage.started_at)
         outage.save(update_fields=["ended_at"])
