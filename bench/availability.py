@@ -333,6 +333,90 @@ def lag_run(rec: Recorder, ids: list[int], concurrency: int, seconds: float) -> 
     return [(at - slot).total_seconds() for slot, at in rec.checks]
 
 
+# Worker processes against one database ------------------------------------------
+
+
+def worker_process(owner: str, concurrency: int) -> int:
+    """Child mode (``--worker-process OWNER``): the engine loop until SIGTERM; prints its stats.
+
+    The parent has set the database up (VCIO_DATA_DIR or DATABASE_URL in the
+    environment). Prints "ready" once the loop runs, and on SIGTERM the
+    engine's EngineStats as one JSON line.
+    """
+    import dataclasses
+    import signal
+
+    import django
+
+    django.setup()
+    from vcio.availability import engine
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    stats = engine.EngineStats()
+    print("ready", flush=True)
+    asyncio.run(engine.run(stop, owner, concurrency, stats))
+    print(json.dumps(dataclasses.asdict(stats)), flush=True)
+    return 0
+
+
+def processes_round(
+    workers: int, ids: list[int], concurrency: int, env: dict[str, str]
+) -> dict[str, Any]:
+    """``workers`` engine processes checking every monitor once, all due at one moment.
+
+    Returns checks per second (the due moment until the last result is in
+    the database, polled every 10 ms), whether every monitor was checked
+    exactly once (claiming stayed exclusive), and each worker's share.
+    """
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from vcio.availability.models import CheckResult
+
+    procs = [
+        subprocess.Popen(
+            [sys.executable, __file__, "--worker-process", f"{OWNER}-{i}"]
+            + ["--concurrency", str(concurrency)],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(workers)
+    ]
+    try:
+        for proc in procs:
+            assert proc.stdout is not None
+            if proc.stdout.readline().strip() != "ready":
+                raise SystemExit("an engine worker process did not start")
+        due = timezone.now() + timedelta(seconds=2)  # every worker is asleep, awaiting it
+        reschedule(ids, due, 0)
+        # Polled slowly and cheaply (not to take CPU from the workers); the end of the round
+        # is when the last batch was committed, as the workers report it.
+        results = CheckResult.objects.filter(monitor_id__in=ids, at__gte=due)
+        recent = CheckResult.objects.filter(at__gte=due)  # only the bench's monitors run
+        deadline = time.monotonic() + ROUND_LIMIT_S
+        while (recorded := recent.count()) < len(ids):
+            if time.monotonic() > deadline:
+                raise SystemExit(f"{workers} workers: only {recorded} of {len(ids)} recorded")
+            time.sleep(0.2)
+    finally:
+        for proc in procs:
+            proc.terminate()
+        outputs = [proc.communicate(timeout=60)[0] for proc in procs]
+    per_monitor = results.values("monitor_id").annotate(n=Count("id"))
+    twice = sum(1 for row in per_monitor if row["n"] > 1)
+    stats = [json.loads(out.strip().splitlines()[-1]) for out in outputs]
+    elapsed = max(st["last_recorded_at"] for st in stats) - due.timestamp()
+    return {
+        "workers": workers,
+        "checks_per_s": round(len(ids) / elapsed, 1),
+        "checked_twice": twice,
+        "exclusive": twice == 0 and per_monitor.count() == len(ids),
+        "checks_by_worker": [st["checks"] for st in stats],
+    }
+
+
 def percentile(values: list[float], p: float) -> float:
     """The p-th percentile (0–100), nearest rank."""
     ordered = sorted(values)
@@ -351,7 +435,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="one round, a 20 s lag run")
     parser.add_argument("--no-lag", action="store_true", help="skip the scheduling-lag run")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="also run 1..N engine worker processes against the database (0: skip; default 2)",
+    )
+    parser.add_argument("--worker-process", metavar="OWNER", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.worker_process:
+        return worker_process(args.worker_process, args.concurrency or 200)
     if args.quick:
         args.rounds, args.lag_seconds = 1, 20.0
 
@@ -400,6 +493,10 @@ def main(argv: list[str] | None = None) -> int:
                     for name, run in runs.items():
                         rates[name].append(run())
                 lags = [] if args.no_lag else lag_run(rec, ids, concurrency, args.lag_seconds)
+            env = {**os.environ, "PYTHONPATH": str(ROOT)}
+            processes = [
+                processes_round(n, ids, concurrency, env) for n in range(1, args.workers + 1)
+            ]
             drop_client()
             database = connection.vendor
         finally:
@@ -438,6 +535,7 @@ def main(argv: list[str] | None = None) -> int:
         "concurrency": concurrency,
         "rounds": args.rounds,
         "database": database,
+        "worker_processes": processes,
     }
     if args.json:
         print(json.dumps(result))
@@ -485,6 +583,13 @@ def print_table(
     if "blackbox" in best:
         ahead = best["engine"] / best["blackbox"]
         print(f"ratio engine / blackbox_exporter: {ahead:.2f}  (aim: > 1)")
+    for run in result["worker_processes"]:
+        print(
+            f"{run['workers']} engine worker process(es) on one {result['database']} database: "
+            f"{run['checks_per_s']:,.0f} checks/s; each monitor checked exactly once: "
+            f"{'yes' if run['exclusive'] else 'NO'} ({run['checked_twice']} twice); "
+            f"checks by worker: {run['checks_by_worker']}"
+        )
     if lags:
         print(
             f"scheduling lag, {n:,} monitors every 30 s for {args.lag_seconds:g} s "

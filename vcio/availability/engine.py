@@ -46,7 +46,7 @@ from vcio.availability.checks import (
 from vcio.availability.models import CheckResult, Monitor
 from vcio.availability.recording import (
     Finished,
-    db_datetime,
+    datetime_adapter,
     from_db_datetime,
     prune_results,
     record,
@@ -93,6 +93,7 @@ class EngineStats:
     db_s: float = 0.0  # wall-clock seconds the database threads spent on those trips
     db_cpu_s: float = 0.0  # CPU seconds of the database threads (Python and the driver)
     cpu_s: float = 0.0  # CPU seconds of the whole process during the run
+    last_recorded_at: float = 0.0  # time.time() when the last batch was committed
 
 
 # Claiming ---------------------------------------------------------------------
@@ -131,9 +132,9 @@ def _claim_rows(
     SQL: the ORM's query building and row conversion cost more than the
     queries, several times a second.
     """
-    ops = connection.ops
+    ops, tz, adapt = connection.ops, connection.timezone, datetime_adapter()
     table = ops.quote_name(Monitor._meta.db_table)
-    at = db_datetime(now)
+    at = adapt(now)
     free, free_params = "enabled = %s AND (lease_until IS NULL OR lease_until < %s)", [True, at]
     if exclude:
         free += f" AND id NOT IN ({', '.join(['%s'] * len(exclude))})"
@@ -147,7 +148,7 @@ def _claim_rows(
         head = cursor.fetchall()
     due, wait = [], math.inf
     for pk, timeout_s, next_run_at in head:
-        next_run_at = from_db_datetime(next_run_at)
+        next_run_at = from_db_datetime(next_run_at, tz)
         if next_run_at is not None and next_run_at > now:
             wait = (next_run_at - now).total_seconds()
             break
@@ -173,11 +174,11 @@ def _claim_rows(
                     f"WHERE id IN ({', '.join(['%s'] * len(batch))}) AND enabled = %s "
                     "AND (next_run_at IS NULL OR next_run_at <= %s) "
                     f"AND (lease_until IS NULL OR lease_until < %s) RETURNING {columns}",
-                    [db_datetime(until), owner, *batch, True, at, at],
+                    [adapt(until), owner, *batch, True, at, at],
                 )
                 rows = cursor.fetchall()
             for row in rows:
-                slot = from_db_datetime(row[1]) or now
+                slot = from_db_datetime(row[1], tz) or now
                 spec = _spec_of_returned(row[0], row[2:]) if with_specs else None
                 claims.append((Claim(row[0], slot, until), spec))
     if due and not claims:
@@ -221,17 +222,20 @@ def _claim_specs(
     return [(c, spec) for c, spec in claims if spec is not None], wait
 
 
-def _record_finished(finished: list[Finished], owner: str) -> int:
+def _record_finished(finished: list[Finished], owner: str, stats: EngineStats | None) -> int:
     """Record a batch of finished checks; returns how many were accepted.
 
     A failed recording is logged, not raised: the unrecorded checks' leases
     lapse and they are checked again, late but not lost.
     """
     try:
-        return len(record_checks(finished, owner))
+        recorded = len(record_checks(finished, owner))
     except Exception:
         log.exception("could not record %d check(s)", len(finished))
         return 0
+    if stats is not None:
+        stats.last_recorded_at = time.time()
+    return recorded
 
 
 # Checking ---------------------------------------------------------------------
@@ -374,7 +378,8 @@ class _Writer:
         while self.pending and self.pending[0].done():
             self._count(self.pending.popleft())
         if finished:
-            self.pending.append(self.db.submit(_record_finished, finished, self.owner))
+            recording = self.db.submit(_record_finished, finished, self.owner, self.stats)
+            self.pending.append(recording)
             if self.stats is not None:
                 self.stats.batches += 1
         while len(self.pending) > MAX_PENDING_WRITES:

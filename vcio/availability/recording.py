@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -45,30 +46,46 @@ STATE_FIELDS = (
 SCHEDULE_FIELDS = ("next_run_at", "lease_until", "claimed_by")
 
 
-def db_datetime(value: datetime | None) -> Any:
-    """``value`` as a query parameter, as Django would write it, for raw SQL in the hot path.
+def _utc_text(value: datetime | None) -> str | None:
+    return None if value is None else value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
 
-    Django's adapter costs several microseconds a value; with the connection
-    in UTC (the default) SQLite's is a string of the UTC time and
-    PostgreSQL takes the aware datetime itself.
+
+def _as_is(value: datetime | None) -> datetime | None:
+    return value
+
+
+def datetime_adapter() -> Callable[[datetime | None], Any]:
+    """A function turning datetimes into query parameters as Django would, for raw SQL.
+
+    Django's adapter costs several microseconds a value (and so does each
+    look at ``connection``): with the connection in UTC (the default)
+    SQLite's is the UTC time as text, and PostgreSQL takes the aware
+    datetime itself. Take one per batch, on the thread that will use it.
     """
-    if value is None:
-        return None
-    if connection.vendor == "postgresql":
-        return value
-    if connection.vendor == "sqlite" and connection.timezone_name == "UTC":
-        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-    return connection.ops.adapt_datetimefield_value(value)
+    conn = connections[DEFAULT_DB_ALIAS]
+    if conn.vendor == "postgresql":
+        return _as_is
+    if conn.vendor == "sqlite" and conn.timezone_name == "UTC":
+        return _utc_text
+    return conn.ops.adapt_datetimefield_value
 
 
-def from_db_datetime(value: Any) -> datetime | None:
-    """A datetime column read with raw SQL, as an aware datetime (as the ORM returns it)."""
+def db_datetime(value: datetime | None) -> Any:
+    """One datetime as a raw query parameter (see :func:`datetime_adapter`)."""
+    return datetime_adapter()(value)
+
+
+def from_db_datetime(value: Any, tz: tzinfo = UTC) -> datetime | None:
+    """A datetime column read with raw SQL, as an aware datetime (as the ORM returns it).
+
+    ``tz``: the connection's time zone, which naive values are in (UTC by default).
+    """
     if value is None:
         return None
     if isinstance(value, str):
         value = parse_datetime(value)
     if value.tzinfo is None:
-        value = value.replace(tzinfo=connection.timezone)
+        value = value.replace(tzinfo=tz)
     return value
 
 
@@ -258,20 +275,16 @@ def _update_rows(monitors: list[_Held], fields: tuple[str, ...], owner: str | No
     if owner is not None:
         condition += f" AND {ops.quote_name(meta.get_field('claimed_by').column)} = %s"
     tail = [owner] if owner is not None else []
+    adapt = datetime_adapter()
     rows = []
     for monitor in monitors:
         new = monitor.new
-        row = [_db_value(new[name]) for name in varying]
+        row = [adapt(v) if isinstance(v := new[name], datetime) else v for name in varying]
         rows.append([*row, monitor.pk, *tail])
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {ops.quote_name(meta.db_table)} SET {assignments} WHERE {condition}", rows
         )
-
-
-def _db_value(value: Any) -> Any:
-    """A monitor field's value as a raw query parameter (datetimes adapted, the rest as is)."""
-    return db_datetime(value) if isinstance(value, datetime) else value
 
 
 def _insert_results(accepted: list[Finished]) -> None:
@@ -281,7 +294,7 @@ def _insert_results(accepted: list[Finished]) -> None:
     ops = connection.ops
     table = ops.quote_name(CheckResult._meta.db_table)
     columns = "monitor_id, at, ok, degraded, latency_ms, status_code, cause"
-    adapt = db_datetime
+    adapt = datetime_adapter()
     rows = [
         (
             f.monitor_id,
@@ -444,7 +457,8 @@ def _add_to_rollups(finished: list[Finished]) -> None:
         return
     ops = connection.ops
     params: list[Any] = []
-    adapted = {hour: db_datetime(hour) for _monitor_id, hour in groups}  # a batch spans 1-2 hours
+    adapt = datetime_adapter()
+    adapted = {hour: adapt(hour) for _monitor_id, hour in groups}  # a batch spans 1-2 hours
     for (monitor_id, hour), outcomes in sorted(groups.items()):
         latencies = [o.latency_ms for o in outcomes if o.latency_ms is not None]
         params += [
