@@ -522,6 +522,9 @@ def main(argv: list[str] | None = None) -> int:
             sum(st.cpu_s - st.db_cpu_s for st in spent) / checked * 1e6, 1
         ),
         "checks_per_batch": round(checked / (sum(st.batches for st in spent) or 1), 1),
+        # Seconds per engine round the loop waited for a claim, and for the writer's queue.
+        "claim_wait_s_per_round": round(sum(st.claim_wait_s for st in spent) / len(spent), 3),
+        "write_wait_s_per_round": round(sum(st.write_wait_s for st in spent) / len(spent), 3),
         "ceiling_checks_per_s": round(ceiling, 1),
         "ratio": round(best["engine"] / ceiling, 3),
         "ratio_median_of_rounds": round(statistics.median(per_round), 3),
@@ -578,7 +581,9 @@ def print_table(
         f"engine, per check: database threads {result['db_us_per_check']:.0f} µs "
         f"({result['db_cpu_us_per_check']:.0f} µs CPU), event loop and the rest "
         f"{result['loop_cpu_us_per_check']:.0f} µs CPU; "
-        f"{result['checks_per_batch']:.1f} checks recorded per transaction"
+        f"{result['checks_per_batch']:.1f} checks recorded per transaction; "
+        f"per round the loop waited {result['claim_wait_s_per_round']:.2f} s for claims "
+        f"and {result['write_wait_s_per_round']:.2f} s for the writer"
     )
     if "blackbox" in best:
         ahead = best["engine"] / best["blackbox"]

@@ -3,11 +3,14 @@
 One asyncio loop per worker. Each pass claims due monitors with a
 conditional UPDATE (a lease of the check's timeout plus a margin), so two
 workers never run the same check and a crashed worker's monitors are taken
-again once their leases expire. It claims no more than it has free slots
-(VCIO_CHECK_CONCURRENCY), so a claimed check starts at once and its lease
-never ticks away in a queue. Finished checks are recorded in batches
-(:mod:`vcio.availability.recording`). All database work runs on one
-dedicated thread, off the event loop.
+again once their leases expire. VCIO_CHECK_CONCURRENCY worker coroutines
+run the claimed checks; the loop claims a quarter more than that, so a
+worker that finishes takes the next check at once instead of waiting for
+a claim, and a check whose lease would run out before it ends is dropped
+rather than started (its lease lapses and it is claimed again). Finished
+checks are recorded in batches (:mod:`vcio.availability.recording`) by a
+writer thread with a bounded queue; claims run on a second database
+thread, so neither waits for the other and the event loop for neither.
 
 With ``VCIO_QUEUE=celery`` the claimed checks are meant to go to Celery
 workers instead: :func:`dispatch` is that seam, and :func:`run_claimed` what
@@ -60,8 +63,8 @@ log = logging.getLogger("vcio.availability")
 
 T = TypeVar("T")
 
-# Seconds a lease outlasts the check's timeout: time to record the result.
-LEASE_MARGIN_S = 5
+# Seconds a lease outlasts the check's timeout: time to wait for a worker and to record.
+LEASE_MARGIN_S = 10
 # Seconds a check may overrun its own timeout before the engine gives up on it.
 CHECK_GRACE_S = 5.0
 # Longest sleep between looks for due monitors (bounds the scheduling lag).
@@ -70,6 +73,8 @@ MAX_SLEEP_S = 1.0
 CLAIM_BATCH = 500
 # Seconds the loop waits after a check finishes, so those finishing together share a batch.
 GATHER_S = 0.01
+# Checks claimed ahead of the free workers, as a share of the concurrency.
+PREFETCH_SHARE = 0.25
 # Batches of finished checks waiting for the writer thread before the loop stops claiming.
 MAX_PENDING_WRITES = 2
 
@@ -94,6 +99,8 @@ class EngineStats:
     db_cpu_s: float = 0.0  # CPU seconds of the database threads (Python and the driver)
     cpu_s: float = 0.0  # CPU seconds of the whole process during the run
     last_recorded_at: float = 0.0  # time.time() when the last batch was committed
+    claim_wait_s: float = 0.0  # seconds the loop waited for claims (checks already running ran on)
+    write_wait_s: float = 0.0  # seconds the loop waited for the writer's queue (back-pressure)
 
 
 # Claiming ---------------------------------------------------------------------
@@ -265,6 +272,14 @@ async def _check_claimed(claimed: Claim, spec: CheckSpec, session: CheckSession)
     return Finished(claimed.monitor_id, claimed.slot, at, outcome)
 
 
+def _time_left(claimed: Claim, spec: CheckSpec) -> bool:
+    """Whether the claim's lease outlasts the longest the check may take."""
+    if claimed.lease_until is None:
+        return True
+    left = (claimed.lease_until - timezone.now()).total_seconds()
+    return left >= spec.timeout_s + CHECK_GRACE_S
+
+
 class _InFlight:
     """The checks claimed and not yet recorded: queued, running, or finished.
 
@@ -297,6 +312,9 @@ class _InFlight:
         """Run queued checks one after another, forever (cancelled at the end of the run)."""
         while True:
             claimed, spec = await self.queue.get()
+            if not _time_left(claimed, spec):
+                self.leases.pop(claimed.monitor_id, None)  # its lease lapses: claimed again
+                continue
             at, outcome = await check_once(spec, self.session)  # never raises
             self.finished.append(Finished(claimed.monitor_id, claimed.slot, at, outcome))
             self.wake.set()
@@ -382,9 +400,12 @@ class _Writer:
             self.pending.append(recording)
             if self.stats is not None:
                 self.stats.batches += 1
+        started = time.perf_counter()
         while len(self.pending) > MAX_PENDING_WRITES:
             await asyncio.wait([self.pending[0]])
             self._count(self.pending.popleft())
+        if self.stats is not None:
+            self.stats.write_wait_s += time.perf_counter() - started
 
     async def drain(self) -> None:
         """Wait until everything queued is recorded."""
@@ -448,9 +469,12 @@ async def _pass(claimer: _Database, writer: _Writer, concurrency: int, checks: _
     ones are being recorded on the other thread.
     """
     finished = checks.take_finished()
-    free = min(concurrency - len(checks), CLAIM_BATCH)
+    prefetch = math.ceil(concurrency * PREFETCH_SHARE)
+    free = min(concurrency + prefetch - len(checks), CLAIM_BATCH)
     wait = MAX_SLEEP_S
-    if free > 0:
+    # Claims in batches of at least half the prefetch while workers still have checks queued.
+    if free > 0 and (free * 2 >= prefetch or checks.queue.empty()):
+        started = time.perf_counter()
         try:
             pairs, wait = await claimer(
                 _claim_specs, writer.owner, free, checks.expiring(timezone.now())
@@ -458,6 +482,8 @@ async def _pass(claimer: _Database, writer: _Writer, concurrency: int, checks: _
         except Exception:  # a locked or restarted database: try again shortly
             log.exception("could not claim due monitors")
             pairs = []
+        if claimer.stats is not None:
+            claimer.stats.claim_wait_s += time.perf_counter() - started
         for claimed, spec in pairs:
             checks.start(claimed, spec)
     await writer.write(finished)
