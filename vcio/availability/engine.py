@@ -51,6 +51,7 @@ from vcio.availability.recording import (
     Finished,
     datetime_adapter,
     from_db_datetime,
+    id_in,
     prune_results,
     record,
     record_batch,
@@ -144,8 +145,8 @@ def _claim_rows(
     at = adapt(now)
     free, free_params = "enabled = %s AND (lease_until IS NULL OR lease_until < %s)", [True, at]
     if exclude:
-        free += f" AND id NOT IN ({', '.join(['%s'] * len(exclude))})"
-        free_params += sorted(exclude)
+        skip, skip_params = id_in("id", sorted(exclude), negate=True)
+        free, free_params = f"{free} AND {skip}", free_params + skip_params
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, timeout_s, next_run_at FROM {table} WHERE {free} "
@@ -175,13 +176,14 @@ def _claim_rows(
             batch = ids[start : start + CLAIM_BATCH]
             until = now + timedelta(seconds=lease_s)
             # The due-and-free conditions again: a monitor another worker took since is skipped.
+            chosen, chosen_params = id_in("id", batch)
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"UPDATE {table} SET lease_until = %s, claimed_by = %s "
-                    f"WHERE id IN ({', '.join(['%s'] * len(batch))}) AND enabled = %s "
+                    f"WHERE {chosen} AND enabled = %s "
                     "AND (next_run_at IS NULL OR next_run_at <= %s) "
                     f"AND (lease_until IS NULL OR lease_until < %s) RETURNING {columns}",
-                    [adapt(until), owner, *batch, True, at, at],
+                    [adapt(until), owner, *chosen_params, True, at, at],
                 )
                 rows = cursor.fetchall()
             for row in rows:

@@ -70,6 +70,29 @@ def datetime_adapter() -> Callable[[datetime | None], Any]:
     return conn.ops.adapt_datetimefield_value
 
 
+def is_postgresql() -> bool:
+    """Whether this thread's database is PostgreSQL (arrays instead of executemany)."""
+    return connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
+
+
+def id_in(column: str, ids: list[int], negate: bool = False) -> tuple[str, list[Any]]:
+    """``column IN (ids)`` as SQL and parameters: one array parameter on PostgreSQL.
+
+    psycopg's client-side binding parses the whole statement for every
+    placeholder, so a list of hundreds costs milliseconds; SQLite has no arrays.
+    """
+    if is_postgresql():
+        return (f"{column} <> ALL(%s)" if negate else f"{column} = ANY(%s)"), [list(ids)]
+    marks = ", ".join(["%s"] * len(ids))
+    return f"{column} {'NOT IN' if negate else 'IN'} ({marks})", list(ids)
+
+
+def unnest(types: list[str], rows: list[tuple]) -> tuple[str, list[Any]]:
+    """PostgreSQL: the rows as ``unnest(%s::type[], ...)``, one array parameter per column."""
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    return f"unnest({', '.join(f'%s::{t}[]' for t in types)})", columns
+
+
 def db_datetime(value: datetime | None) -> Any:
     """One datetime as a raw query parameter (see :func:`datetime_adapter`)."""
     return datetime_adapter()(value)
@@ -224,11 +247,8 @@ def _lock_held(finished: list[Finished], owner: str | None) -> list[tuple]:
         ops.quote_name("id" if name == "pk" else Monitor._meta.get_field(name).column)
         for name in _Held.COLUMNS
     )
-    sql = (
-        f"SELECT {columns} FROM {ops.quote_name(Monitor._meta.db_table)} "
-        f"WHERE id IN ({', '.join(['%s'] * len(ids))})"
-    )
-    params: list[Any] = list(ids)
+    where, params = id_in("id", ids)
+    sql = f"SELECT {columns} FROM {ops.quote_name(Monitor._meta.db_table)} WHERE {where}"
     if owner is not None:
         sql += " AND claimed_by = %s"
         params.append(owner)
@@ -280,10 +300,28 @@ def _update_rows(monitors: list[_Held], fields: tuple[str, ...], owner: str | No
     for monitor in monitors:
         new = monitor.new
         row = [adapt(v) if isinstance(v := new[name], datetime) else v for name in varying]
-        rows.append([*row, monitor.pk, *tail])
+        rows.append((*row, monitor.pk))
+    table = ops.quote_name(meta.db_table)
     with connection.cursor() as cursor:
+        if is_postgresql():
+            types = [meta.get_field(name).db_type(connection) for name in varying]
+            source, params = unnest([*types, "bigint"], rows)
+            names = [ops.quote_name(meta.get_field(name).column) for name in varying]
+            aliases = ", ".join([*names, "pk_"])
+            assignments = ", ".join(
+                f"{ops.quote_name(meta.get_field(name).column)} = "
+                + (constant[name] if name in constant else f"v.{ops.quote_name(name)}")
+                for name in fields
+            )
+            condition = "m.id = v.pk_" + (" AND m.claimed_by = %s" if owner is not None else "")
+            cursor.execute(
+                f"UPDATE {table} AS m SET {assignments} FROM {source} AS v({aliases}) "
+                f"WHERE {condition}",
+                [*params, *tail],
+            )
+            return
         cursor.executemany(
-            f"UPDATE {ops.quote_name(meta.db_table)} SET {assignments} WHERE {condition}", rows
+            f"UPDATE {table} SET {assignments} WHERE {condition}", [[*r, *tail] for r in rows]
         )
 
 
@@ -308,6 +346,11 @@ def _insert_results(accepted: list[Finished]) -> None:
         for f in accepted
     ]
     with connection.cursor() as cursor:
+        if is_postgresql():
+            types = ["bigint", "timestamptz", "boolean", "boolean", "float8", "integer", "text"]
+            source, params = unnest(types, rows)
+            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT * FROM {source}", params)
+            return
         cursor.executemany(
             f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)", rows
         )
@@ -456,28 +499,35 @@ def _add_to_rollups(finished: list[Finished]) -> None:
     if not groups:
         return
     ops = connection.ops
-    params: list[Any] = []
     adapt = datetime_adapter()
     adapted = {hour: adapt(hour) for _monitor_id, hour in groups}  # a batch spans 1-2 hours
+    rows = []
     for (monitor_id, hour), outcomes in sorted(groups.items()):
         latencies = [o.latency_ms for o in outcomes if o.latency_ms is not None]
-        params += [
-            monitor_id,
-            adapted[hour],
-            len(outcomes),
-            sum(1 for o in outcomes if not o.ok),
-            float(sum(latencies)),
-            max(latencies) if latencies else None,
-        ]
+        rows.append(
+            (
+                monitor_id,
+                adapted[hour],
+                len(outcomes),
+                sum(1 for o in outcomes if not o.ok),
+                float(sum(latencies)),
+                max(latencies) if latencies else None,
+            )
+        )
     table = ops.quote_name(HourlyRollup._meta.db_table)
     hour_col = ops.quote_name("hour")
-    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
-    rows = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(groups))
+    if is_postgresql():
+        types = ["bigint", "timestamptz", "integer", "integer", "float8", "float8"]
+        source, params = unnest(types, rows)
+        source, greatest = f"SELECT * FROM {source}", "GREATEST"
+    else:
+        source, greatest = "VALUES " + ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows)), "MAX"
+        params = [value for row in rows for value in row]
     with connection.cursor() as cursor:
         cursor.execute(
             f"""INSERT INTO {table}
                 (monitor_id, {hour_col}, checks, failures, latency_sum_ms, latency_max_ms)
-            VALUES {rows}
+            {source}
             ON CONFLICT (monitor_id, {hour_col}) DO UPDATE SET
                 checks = {table}.checks + excluded.checks,
                 failures = {table}.failures + excluded.failures,
