@@ -53,6 +53,7 @@ from vcio.availability.recording import (
     from_db_datetime,
     id_in,
     prune_results,
+    raw_cursor,
     record,
     record_batch,
     record_checks,
@@ -147,7 +148,7 @@ def _claim_rows(
     if exclude:
         skip, skip_params = id_in("id", sorted(exclude), negate=True)
         free, free_params = f"{free} AND {skip}", free_params + skip_params
-    with connection.cursor() as cursor:
+    with raw_cursor() as cursor:
         cursor.execute(
             f"SELECT id, timeout_s, next_run_at FROM {table} WHERE {free} "
             "ORDER BY next_run_at ASC NULLS FIRST, id LIMIT %s",
@@ -177,7 +178,7 @@ def _claim_rows(
             until = now + timedelta(seconds=lease_s)
             # The due-and-free conditions again: a monitor another worker took since is skipped.
             chosen, chosen_params = id_in("id", batch)
-            with connection.cursor() as cursor:
+            with raw_cursor() as cursor:
                 cursor.execute(
                     f"UPDATE {table} SET lease_until = %s, claimed_by = %s "
                     f"WHERE {chosen} AND enabled = %s "

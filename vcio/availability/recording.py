@@ -75,6 +75,23 @@ def is_postgresql() -> bool:
     return connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
 
 
+def raw_cursor() -> Any:
+    """A cursor for the hot path's raw SQL on this thread's connection.
+
+    On PostgreSQL a server-side-binding psycopg cursor on Django's own
+    connection (so inside its transactions): Django's client-side binding
+    quotes every array element in Python, about a millisecond an array.
+    Elsewhere Django's cursor.
+    """
+    conn = connections[DEFAULT_DB_ALIAS]
+    if conn.vendor == "postgresql":
+        import psycopg
+
+        conn.ensure_connection()
+        return psycopg.Cursor(conn.connection)
+    return conn.cursor()
+
+
 def id_in(column: str, ids: list[int], negate: bool = False) -> tuple[str, list[Any]]:
     """``column IN (ids)`` as SQL and parameters: one array parameter on PostgreSQL.
 
@@ -255,7 +272,7 @@ def _lock_held(finished: list[Finished], owner: str | None) -> list[tuple]:
     sql += " ORDER BY id"
     if connection.features.has_select_for_update:
         sql += " FOR UPDATE"
-    with connection.cursor() as cursor:
+    with raw_cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -302,7 +319,7 @@ def _update_rows(monitors: list[_Held], fields: tuple[str, ...], owner: str | No
         row = [adapt(v) if isinstance(v := new[name], datetime) else v for name in varying]
         rows.append((*row, monitor.pk))
     table = ops.quote_name(meta.db_table)
-    with connection.cursor() as cursor:
+    with raw_cursor() as cursor:
         if is_postgresql():
             types = [meta.get_field(name).db_type(connection) for name in varying]
             source, params = unnest([*types, "bigint"], rows)
@@ -345,7 +362,7 @@ def _insert_results(accepted: list[Finished]) -> None:
         )
         for f in accepted
     ]
-    with connection.cursor() as cursor:
+    with raw_cursor() as cursor:
         if is_postgresql():
             types = ["bigint", "timestamptz", "boolean", "boolean", "float8", "integer", "text"]
             source, params = unnest(types, rows)
@@ -523,7 +540,7 @@ def _add_to_rollups(finished: list[Finished]) -> None:
     else:
         source, greatest = "VALUES " + ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows)), "MAX"
         params = [value for row in rows for value in row]
-    with connection.cursor() as cursor:
+    with raw_cursor() as cursor:
         cursor.execute(
             f"""INSERT INTO {table}
                 (monitor_id, {hour_col}, checks, failures, latency_sum_ms, latency_max_ms)
