@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import functools
 import logging
 import math
 import threading
@@ -197,8 +198,14 @@ def _claim_rows(
     return claims, wait
 
 
+@functools.lru_cache(maxsize=65536)
 def _spec_of_returned(pk: int, values: tuple) -> CheckSpec:
-    """The CheckSpec of SPEC_FIELDS read with raw SQL (SQLite gives booleans as 0 and 1)."""
+    """The CheckSpec of SPEC_FIELDS read with raw SQL (SQLite gives booleans as 0 and 1).
+
+    Cached on the values themselves (a spec is immutable): the same monitors
+    come back every interval, and building a spec cost more than finding it.
+    An edited monitor reads back other values, so it gets a new spec at once.
+    """
     row: dict[str, Any] = {"pk": pk, **dict(zip(SPEC_FIELDS, values, strict=True))}
     row["keyword_absent"] = bool(row["keyword_absent"])
     row["follow_redirects"] = bool(row["follow_redirects"])

@@ -23,6 +23,9 @@ from vcio.availability.tests.factories import MonitorFactory, ServiceFactory
 from vcio.availability.tests.test_engine import Target
 from vcio.availability.tests.test_reliability import shared_db, wait_for  # noqa: F401 (fixture)
 
+# Every test runs the real loop, whose threads need the database shared (see test_reliability).
+pytestmark = pytest.mark.usefixtures("shared_db")
+
 
 @pytest.fixture
 def target() -> Iterator[Target]:
@@ -66,7 +69,7 @@ def recount(results: list[CheckResult]) -> dict[tuple[int, datetime.datetime], t
     return figures
 
 
-def test_rollups_and_monitor_state_equal_a_recount_of_the_raw_results(shared_db, target):
+def test_rollups_and_monitor_state_equal_a_recount_of_the_raw_results(target):
     service = ServiceFactory()
     monitors = [
         MonitorFactory(
@@ -113,7 +116,7 @@ def test_rollups_and_monitor_state_equal_a_recount_of_the_raw_results(shared_db,
     assert {m.pk for m in monitors} == set(Monitor.objects.values_list("pk", flat=True))
 
 
-def test_a_failing_check_writes_its_cause_and_a_recovery_clears_it(shared_db, target):
+def test_a_failing_check_writes_its_cause_and_a_recovery_clears_it(target):
     monitor = MonitorFactory(
         target=target.url,
         interval_s=30,
@@ -136,3 +139,22 @@ def test_a_failing_check_writes_its_cause_and_a_recovery_clears_it(shared_db, ta
     assert (monitor.last_ok, monitor.consecutive_failures, monitor.last_cause) == (True, 0, "")
     assert monitor.state == MonitorState.UP
     assert monitor.state_changed_at == CheckResult.objects.latest("at").at
+
+
+def test_an_edited_monitor_is_checked_with_its_new_target_at_its_next_slot(target):
+    monitor = MonitorFactory(
+        target=target.url,
+        interval_s=30,
+        timeout_s=2,
+        next_run_at=timezone.now(),
+        monitored_since=False,
+    )
+    run_loops_until(1)
+    # The engine keeps the checks it built; an edit must still reach the next check.
+    Monitor.objects.filter(pk=monitor.pk).update(
+        target="http://127.0.0.1:9/", next_run_at=timezone.now()
+    )
+    run_loops_until(2)
+    first, second = CheckResult.objects.order_by("at")
+    assert first.ok and not second.ok
+    assert second.cause == "connection refused"
