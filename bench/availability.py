@@ -25,8 +25,22 @@ slots spread evenly over 30 s, the engine running for ``--lag-seconds``
 started minus its slot (the due time it was claimed for), for every check;
 p50 and p99 are printed. The aim: p99 under 2 s.
 
+Per check, the engine's own accounting (``engine.EngineStats``): the wall
+and CPU time of its two database threads (claims; the writer recording the
+results, rollups and monitor state) and the CPU time of the rest of the
+process (the event loop: HTTP, checks, bookkeeping); how many checks each
+recording transaction held; and how long per round the loop waited for a
+claim or for the writer's bounded queue. They show where the next step is.
+
+Worker processes (``--workers N``, default 2): 1, then 2, ... N ``engine.run``
+loops in their own processes (as N ``vcio worker`` would run) against the
+one database, every monitor due at one moment; checks per second from that
+moment to the last commit (the workers report it), and whether every
+monitor was checked exactly once (claiming stayed exclusive).
+
     python bench/availability.py [--monitors 2000] [--rounds 3] [--concurrency 200]
-                                 [--lag-seconds 65] [--quick] [--no-lag] [--json]
+                                 [--lag-seconds 65] [--workers 2] [--quick] [--no-lag]
+                                 [--json]
 
 ``--quick``: one round and a 20 s lag run. Each throughput figure is the
 best of ``--rounds`` (every round is printed beside it): on a shared
@@ -194,16 +208,16 @@ def start_blackbox(tmp: Path) -> tuple[subprocess.Popen, int]:
 
 
 class Recorder:
-    """Wraps the engine's ``record_batch`` to see every check recorded, without changing it.
+    """Wraps the engine's ``record_checks`` to see every check recorded, without changing it.
 
-    The engine looks ``record_batch`` up in its module each time it records,
+    The engine looks ``record_checks`` up in its module each time it records,
     so replacing that name reaches its real loop. Keeps (slot, started) of
     every recorded scheduled check and sets ``stop`` once ``target`` are in.
     """
 
     def __init__(self, engine: Any) -> None:
         self.engine = engine
-        self.original = engine.record_batch
+        self.original = engine.record_checks
         self.checks: list[tuple[datetime, datetime]] = []
         self.target = 0
         self.stop = threading.Event()
@@ -211,11 +225,11 @@ class Recorder:
         self.failed = 0  # checks whose outcome was not ok
 
     def __enter__(self) -> Recorder:
-        self.engine.record_batch = self._record
+        self.engine.record_checks = self._record
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self.engine.record_batch = self.original
+        self.engine.record_checks = self.original
 
     def arm(self, target: int) -> None:
         """Count from zero again; stop the loop after ``target`` checks (0: never)."""
@@ -223,10 +237,9 @@ class Recorder:
         self.stop = threading.Event()
 
     def _record(self, finished: list, owner: str | None) -> list:
-        """The engine's record_batch, then note what it recorded (on the engine's DB thread)."""
+        """The engine's record_checks, then note what it recorded (on the engine's DB thread)."""
         results = self.original(finished, owner)
-        recorded = {r.monitor_id for r in results}
-        self.checks += [(f.slot, f.at) for f in finished if f.monitor_id in recorded and f.slot]
+        self.checks += [(f.slot, f.at) for f in results if f.slot]
         self.failed += sum(not f.outcome.ok for f in finished)
         if self.target and len(self.checks) >= self.target and not self.done_at:
             self.done_at = time.perf_counter()
@@ -280,7 +293,9 @@ def reschedule(ids: list[int], first: datetime, spread_s: float) -> None:
             Monitor.objects.filter(pk=pk).update(next_run_at=first + timedelta(seconds=i * step))
 
 
-def engine_round(rec: Recorder, ids: list[int], concurrency: int) -> float:
+def engine_round(
+    rec: Recorder, ids: list[int], concurrency: int, spent: list[Any] | None = None
+) -> float:
     """Checks per second of the engine's loop doing every monitor once, all due at one moment.
 
     They fall due 1 s after the loop starts and the clock starts then: a
@@ -297,10 +312,13 @@ def engine_round(rec: Recorder, ids: list[int], concurrency: int) -> float:
     started = time.perf_counter() + (due - timezone.now()).total_seconds()
     give_up = threading.Timer(ROUND_LIMIT_S, rec.stop.set)  # a stuck engine fails, not hangs
     give_up.start()
+    stats = engine.EngineStats()
     try:
-        asyncio.run(engine.run(rec.stop, OWNER, concurrency))
+        asyncio.run(engine.run(rec.stop, OWNER, concurrency, stats))
     finally:
         give_up.cancel()
+    if spent is not None:
+        spent.append(stats)
     if not rec.done_at:
         raise SystemExit(f"engine: only {len(rec.checks)} of {len(ids)} checks recorded")
     if rec.failed:
@@ -329,6 +347,91 @@ def lag_run(rec: Recorder, ids: list[int], concurrency: int, seconds: float) -> 
     return [(at - slot).total_seconds() for slot, at in rec.checks]
 
 
+# Worker processes against one database ------------------------------------------
+
+
+def worker_process(owner: str, concurrency: int) -> int:
+    """Child mode (``--worker-process OWNER``): the engine loop until SIGTERM; prints its stats.
+
+    The parent has set the database up (VCIO_DATA_DIR or DATABASE_URL in the
+    environment). Prints "ready" once the loop runs, and on SIGTERM the
+    engine's EngineStats as one JSON line.
+    """
+    import dataclasses
+    import signal
+
+    import django
+
+    django.setup()
+    from vcio.availability import engine
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    stats = engine.EngineStats()
+    print("ready", flush=True)
+    asyncio.run(engine.run(stop, owner, concurrency, stats))
+    print(json.dumps(dataclasses.asdict(stats)), flush=True)
+    return 0
+
+
+def processes_round(
+    workers: int, ids: list[int], concurrency: int, env: dict[str, str]
+) -> dict[str, Any]:
+    """``workers`` engine processes checking every monitor once, all due at one moment.
+
+    Returns checks per second (the due moment until the last result is in
+    the database, polled every 10 ms), whether every monitor was checked
+    exactly once (claiming stayed exclusive), and each worker's share.
+    """
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from vcio.availability.models import CheckResult
+
+    reschedule(ids, timezone.now() + timedelta(hours=1), 0)  # nothing due while they start
+    procs = [
+        subprocess.Popen(
+            [sys.executable, __file__, "--worker-process", f"{OWNER}-{i}"]
+            + ["--concurrency", str(concurrency)],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(workers)
+    ]
+    try:
+        for proc in procs:
+            assert proc.stdout is not None
+            if proc.stdout.readline().strip() != "ready":
+                raise SystemExit("an engine worker process did not start")
+        due = timezone.now() + timedelta(seconds=2)  # every worker is asleep, awaiting it
+        reschedule(ids, due, 0)
+        # Polled slowly and cheaply (not to take CPU from the workers); the end of the round
+        # is when the last batch was committed, as the workers report it.
+        results = CheckResult.objects.filter(monitor_id__in=ids, at__gte=due)
+        recent = CheckResult.objects.filter(at__gte=due)  # only the bench's monitors run
+        deadline = time.monotonic() + ROUND_LIMIT_S
+        while (recorded := recent.count()) < len(ids):
+            if time.monotonic() > deadline:
+                raise SystemExit(f"{workers} workers: only {recorded} of {len(ids)} recorded")
+            time.sleep(0.2)
+    finally:
+        for proc in procs:
+            proc.terminate()
+        outputs = [proc.communicate(timeout=60)[0] for proc in procs]
+    per_monitor = results.values("monitor_id").annotate(n=Count("id"))
+    twice = sum(1 for row in per_monitor if row["n"] > 1)
+    stats = [json.loads(out.strip().splitlines()[-1]) for out in outputs]
+    elapsed = max(st["last_recorded_at"] for st in stats) - due.timestamp()
+    return {
+        "workers": workers,
+        "checks_per_s": round(len(ids) / elapsed, 1),
+        "checked_twice": twice,
+        "exclusive": twice == 0 and per_monitor.count() == len(ids),
+        "checks_by_worker": [st["checks"] for st in stats],
+    }
+
+
 def percentile(values: list[float], p: float) -> float:
     """The p-th percentile (0–100), nearest rank."""
     ordered = sorted(values)
@@ -347,7 +450,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="one round, a 20 s lag run")
     parser.add_argument("--no-lag", action="store_true", help="skip the scheduling-lag run")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="also run 1..N engine worker processes against the database (0: skip; default 2)",
+    )
+    parser.add_argument("--worker-process", metavar="OWNER", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.worker_process:
+        return worker_process(args.worker_process, args.concurrency or 200)
     if args.quick:
         args.rounds, args.lag_seconds = 1, 20.0
 
@@ -355,6 +467,8 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["VCIO_DATA_DIR"] = tmp
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vcio.settings")
         os.environ.setdefault("VCIO_LOG_LEVEL", "WARNING")  # no line per stop on stderr
+        # The target is on 127.0.0.1, which the monitors' network policy refuses by default.
+        os.environ["VCIO_MONITOR_ALLOW_LOCAL"] = "1"
         import django
 
         django.setup()
@@ -377,9 +491,10 @@ def main(argv: list[str] | None = None) -> int:
                 probes = [
                     f"http://127.0.0.1:{bb_port}/probe?module=http_2xx&target={url}" for url in urls
                 ]
+            spent: list[engine.EngineStats] = []
             with Recorder(engine) as rec:
                 runs: dict[str, Callable[[], float]] = {
-                    "engine": lambda: engine_round(rec, ids, concurrency),
+                    "engine": lambda: engine_round(rec, ids, concurrency, spent),
                     "aiohttp": lambda: timed("aiohttp", _aiohttp_run(urls, concurrency, None), n),
                     "httpx": lambda: timed("httpx", _httpx_run(urls, concurrency), n),
                 }
@@ -393,6 +508,10 @@ def main(argv: list[str] | None = None) -> int:
                     for name, run in runs.items():
                         rates[name].append(run())
                 lags = [] if args.no_lag else lag_run(rec, ids, concurrency, args.lag_seconds)
+            env = {**os.environ, "PYTHONPATH": str(ROOT)}
+            processes = [
+                processes_round(n, ids, concurrency, env) for n in range(1, args.workers + 1)
+            ]
             drop_client()
             database = connection.vendor
         finally:
@@ -407,8 +526,20 @@ def main(argv: list[str] | None = None) -> int:
         e / max(a, h)
         for e, a, h in zip(rates["engine"], rates["aiohttp"], rates["httpx"], strict=True)
     ]
+    checked = sum(st.checks for st in spent) or 1
     result = {
         "checks_per_s": round(best["engine"], 1),
+        # Per check, over the engine rounds: the database thread's wall-clock and CPU time,
+        # and the rest of the process's CPU (the event loop: checks, HTTP, bookkeeping).
+        "db_us_per_check": round(sum(st.db_s for st in spent) / checked * 1e6, 1),
+        "db_cpu_us_per_check": round(sum(st.db_cpu_s for st in spent) / checked * 1e6, 1),
+        "loop_cpu_us_per_check": round(
+            sum(st.cpu_s - st.db_cpu_s for st in spent) / checked * 1e6, 1
+        ),
+        "checks_per_batch": round(checked / (sum(st.batches for st in spent) or 1), 1),
+        # Seconds per engine round the loop waited for a claim, and for the writer's queue.
+        "claim_wait_s_per_round": round(sum(st.claim_wait_s for st in spent) / len(spent), 3),
+        "write_wait_s_per_round": round(sum(st.write_wait_s for st in spent) / len(spent), 3),
         "ceiling_checks_per_s": round(ceiling, 1),
         "ratio": round(best["engine"] / ceiling, 3),
         "ratio_median_of_rounds": round(statistics.median(per_round), 3),
@@ -422,6 +553,7 @@ def main(argv: list[str] | None = None) -> int:
         "concurrency": concurrency,
         "rounds": args.rounds,
         "database": database,
+        "worker_processes": processes,
     }
     if args.json:
         print(json.dumps(result))
@@ -460,9 +592,24 @@ def print_table(
         f"ratio engine / ceiling: {result['ratio']:.2f}  (aim: ≥ 0.6); "
         f"median of the rounds' own ratios: {result['ratio_median_of_rounds']:.2f}"
     )
+    print(
+        f"engine, per check: database threads {result['db_us_per_check']:.0f} µs "
+        f"({result['db_cpu_us_per_check']:.0f} µs CPU), event loop and the rest "
+        f"{result['loop_cpu_us_per_check']:.0f} µs CPU; "
+        f"{result['checks_per_batch']:.1f} checks recorded per transaction; "
+        f"per round the loop waited {result['claim_wait_s_per_round']:.2f} s for claims "
+        f"and {result['write_wait_s_per_round']:.2f} s for the writer"
+    )
     if "blackbox" in best:
         ahead = best["engine"] / best["blackbox"]
         print(f"ratio engine / blackbox_exporter: {ahead:.2f}  (aim: > 1)")
+    for run in result["worker_processes"]:
+        print(
+            f"{run['workers']} engine worker process(es) on one {result['database']} database: "
+            f"{run['checks_per_s']:,.0f} checks/s; each monitor checked exactly once: "
+            f"{'yes' if run['exclusive'] else 'NO'} ({run['checked_twice']} twice); "
+            f"checks by worker: {run['checks_by_worker']}"
+        )
     if lags:
         print(
             f"scheduling lag, {n:,} monitors every 30 s for {args.lag_seconds:g} s "

@@ -49,6 +49,7 @@ from vcio.availability.safety import (
     check_address_allowed,
     describe_gaierror,
     parse_ip,
+    refusal_reason,
     split_host_port,
     split_url,
     validate_hostname,
@@ -60,6 +61,7 @@ MAX_REDIRECTS = 10
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 DNS_RECORD_TYPES = ("A", "AAAA", "CNAME", "MX", "NS", "TXT")
 MAX_CAUSE = 300  # CheckResult.cause's length
+POLICY_CACHE_S = 60.0  # how long a session keeps the network policy's verdict on an address
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,8 @@ class CheckSession:
         self.dns_nameserver = dns_nameserver
         self.http: aiohttp.ClientSession | None = None
         self._dns_resolver: Any = None
+        self._refusals: dict[tuple[str, int], str | None] = {}
+        self._refusals_since = time.monotonic()
 
     async def __aenter__(self) -> CheckSession:
         if self.ssl_context is None:
@@ -195,6 +199,27 @@ class CheckSession:
     async def __aexit__(self, *exc_info: object) -> None:
         if self.http is not None:
             await self.http.close()
+
+    def check_literal(self, host: str, port: int) -> None:
+        """Raise TargetRefused when ``host`` is an IP address monitors may not reach on ``port``.
+
+        Names are left to the connector's resolver. The verdict is kept for
+        POLICY_CACHE_S: checking the policy cost more CPU than the rest of an
+        HTTP check against a fast server, and the same targets come back
+        every interval.
+        """
+        if time.monotonic() - self._refusals_since > POLICY_CACHE_S:
+            self._refusals.clear()
+            self._refusals_since = time.monotonic()
+        key = (host, port)
+        try:
+            reason = self._refusals[key]
+        except KeyError:
+            ip = parse_ip(host)
+            reason = None if ip is None else refusal_reason(ip, port=port)
+            self._refusals[key] = reason
+        if reason:
+            raise TargetRefused(reason)
 
     def dns_resolver(self) -> Any:
         """The dnspython resolver for CNAME, MX, NS and TXT records, made on first use."""
@@ -291,8 +316,7 @@ async def _check_http(spec: CheckSpec, session: CheckSession) -> CheckOutcome:
     seen = {url}
     for _hop in range(MAX_REDIRECTS + 1):
         _scheme, host, port = split_url(url)
-        if parse_ip(host) is not None:  # names are checked by the connector's resolver
-            check_address_allowed(host, port=port)
+        session.check_literal(host, port)  # names are checked by the connector's resolver
         async with session.http.request(method, url, allow_redirects=False) as response:
             location = response.headers.get("Location")
             if spec.follow_redirects and response.status in REDIRECT_STATUSES and location:

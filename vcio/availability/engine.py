@@ -3,11 +3,14 @@
 One asyncio loop per worker. Each pass claims due monitors with a
 conditional UPDATE (a lease of the check's timeout plus a margin), so two
 workers never run the same check and a crashed worker's monitors are taken
-again once their leases expire. It claims no more than it has free slots
-(VCIO_CHECK_CONCURRENCY), so a claimed check starts at once and its lease
-never ticks away in a queue. Finished checks are recorded in batches
-(:mod:`vcio.availability.recording`). All database work runs on one
-dedicated thread, off the event loop.
+again once their leases expire. VCIO_CHECK_CONCURRENCY worker coroutines
+run the claimed checks; the loop claims a quarter more than that, so a
+worker that finishes takes the next check at once instead of waiting for
+a claim, and a check whose lease would run out before it ends is dropped
+rather than started (its lease lapses and it is claimed again). Finished
+checks are recorded in batches (:mod:`vcio.availability.recording`) by a
+writer thread with a bounded queue; claims run on a second database
+thread, so neither waits for the other and the event loop for neither.
 
 With ``VCIO_QUEUE=celery`` the claimed checks are meant to go to Celery
 workers instead: :func:`dispatch` is that seam, and :func:`run_claimed` what
@@ -17,6 +20,8 @@ a Celery task runs.
 from __future__ import annotations
 
 import asyncio
+import collections
+import functools
 import logging
 import math
 import threading
@@ -29,8 +34,8 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import close_old_connections, connections
-from django.db.models import F, Min, Q
+from django.db import close_old_connections, connection, connections
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from vcio.availability.checks import (
@@ -43,7 +48,17 @@ from vcio.availability.checks import (
     spec_of_row,
 )
 from vcio.availability.models import CheckResult, Monitor
-from vcio.availability.recording import Finished, prune_results, record, record_batch
+from vcio.availability.recording import (
+    Finished,
+    datetime_adapter,
+    from_db_datetime,
+    id_in,
+    prune_results,
+    raw_cursor,
+    record,
+    record_batch,
+    record_checks,
+)
 from vcio.core.registry import PeriodicJob, WorkerService, periodic_jobs, worker_services
 from vcio.core.worker import worker_id
 
@@ -51,14 +66,20 @@ log = logging.getLogger("vcio.availability")
 
 T = TypeVar("T")
 
-# Seconds a lease outlasts the check's timeout: time to record the result.
-LEASE_MARGIN_S = 5
+# Seconds a lease outlasts the check's timeout: time to wait for a worker and to record.
+LEASE_MARGIN_S = 10
 # Seconds a check may overrun its own timeout before the engine gives up on it.
 CHECK_GRACE_S = 5.0
 # Longest sleep between looks for due monitors (bounds the scheduling lag).
 MAX_SLEEP_S = 1.0
 # Monitors claimed by one UPDATE.
 CLAIM_BATCH = 500
+# Seconds the loop waits after a check finishes, so those finishing together share a batch.
+GATHER_S = 0.01
+# Checks claimed ahead of the free workers, as a share of the concurrency.
+PREFETCH_SHARE = 0.25
+# Batches of finished checks waiting for the writer thread before the loop stops claiming.
+MAX_PENDING_WRITES = 2
 
 
 @dataclass(frozen=True)
@@ -67,17 +88,31 @@ class Claim:
 
     monitor_id: int
     slot: datetime
+    lease_until: datetime | None = None  # None: not known (made from a Celery payload)
+
+
+@dataclass
+class EngineStats:
+    """Where one :func:`run` spent its time, for the bench's per-check figures."""
+
+    checks: int = 0  # checks recorded
+    batches: int = 0  # batches of finished checks recorded (one transaction each)
+    passes: int = 0  # trips to the database threads (a claim or a batch recorded)
+    db_s: float = 0.0  # wall-clock seconds the database threads spent on those trips
+    db_cpu_s: float = 0.0  # CPU seconds of the database threads (Python and the driver)
+    cpu_s: float = 0.0  # CPU seconds of the whole process during the run
+    last_recorded_at: float = 0.0  # time.time() when the last batch was committed
+    claim_wait_s: float = 0.0  # seconds the loop waited for claims (checks already running ran on)
+    write_wait_s: float = 0.0  # seconds the loop waited for the writer's queue (back-pressure)
 
 
 # Claiming ---------------------------------------------------------------------
 
 
-def _claimable(now: datetime) -> Any:
-    """Enabled monitors that are due (NULL: never run) and whose lease is free or expired."""
+def _free(now: datetime) -> Any:
+    """Enabled monitors whose lease is free or expired, due or not."""
     return Monitor.objects.filter(
-        Q(next_run_at__isnull=True) | Q(next_run_at__lte=now),
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now),
-        enabled=True,
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now), enabled=True
     )
 
 
@@ -92,26 +127,89 @@ def claim(
     which ones this worker got. ``exclude``: monitors this worker is still
     checking, never claimed twice.
     """
-    now = now or timezone.now()
-    claimable = _claimable(now).exclude(pk__in=exclude) if exclude else _claimable(now)
-    candidates = list(
-        claimable.order_by(F("next_run_at").asc(nulls_first=True), "pk").values_list(
-            "pk", "timeout_s"
-        )[: max(0, limit)]
-    )
+    return [c for c, _spec in _claim_rows(owner, limit, now or timezone.now(), exclude, False)[0]]
+
+
+def _claim_rows(
+    owner: str, limit: int, now: datetime, exclude: frozenset[int], with_specs: bool
+) -> tuple[list[tuple[Claim, CheckSpec | None]], float]:
+    """Claims (with their checks' specs when asked), and the seconds until more is due.
+
+    One read finds both the due monitors and when to look again: the
+    earliest free monitors, due or not, so the first one not due tells the
+    wait (0 when more are due than claimed). Then one UPDATE ... RETURNING
+    per lease length claims them and reads back what the checks need. Raw
+    SQL: the ORM's query building and row conversion cost more than the
+    queries, several times a second.
+    """
+    ops, tz, adapt = connection.ops, connection.timezone, datetime_adapter()
+    table = ops.quote_name(Monitor._meta.db_table)
+    at = adapt(now)
+    free, free_params = "enabled = %s AND (lease_until IS NULL OR lease_until < %s)", [True, at]
+    if exclude:
+        skip, skip_params = id_in("id", sorted(exclude), negate=True)
+        free, free_params = f"{free} AND {skip}", free_params + skip_params
+    with raw_cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, timeout_s, next_run_at FROM {table} WHERE {free} "
+            "ORDER BY next_run_at ASC NULLS FIRST, id LIMIT %s",
+            [*free_params, max(0, limit) + 1],
+        )
+        head = cursor.fetchall()
+    due, wait = [], math.inf
+    for pk, timeout_s, next_run_at in head:
+        next_run_at = from_db_datetime(next_run_at, tz)
+        if next_run_at is not None and next_run_at > now:
+            wait = (next_run_at - now).total_seconds()
+            break
+        if len(due) == limit:
+            wait = 0.0  # more are due right now
+            break
+        due.append((pk, timeout_s))
     by_lease: dict[int, list[int]] = defaultdict(list)
-    for pk, timeout_s in candidates:
+    for pk, timeout_s in due:
         by_lease[math.ceil(timeout_s) + LEASE_MARGIN_S].append(pk)
-    claims = []
+    columns = ", ".join(ops.quote_name(c) for c in ("id", "next_run_at", *SPEC_FIELDS))
+    if not with_specs:
+        columns = "id, next_run_at"
+    claims: list[tuple[Claim, CheckSpec | None]] = []
     for lease_s, ids in by_lease.items():
         for start in range(0, len(ids), CLAIM_BATCH):
             batch = ids[start : start + CLAIM_BATCH]
             until = now + timedelta(seconds=lease_s)
-            _claimable(now).filter(pk__in=batch).update(lease_until=until, claimed_by=owner)
-            got = Monitor.objects.filter(pk__in=batch, claimed_by=owner, lease_until=until)
-            got = got.order_by().values_list("pk", "next_run_at")  # no join for Meta.ordering
-            claims += [Claim(pk, slot or now) for pk, slot in got]
-    return sorted(claims, key=lambda c: (c.slot, c.monitor_id))
+            # The due-and-free conditions again: a monitor another worker took since is skipped.
+            chosen, chosen_params = id_in("id", batch)
+            with raw_cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET lease_until = %s, claimed_by = %s "
+                    f"WHERE {chosen} AND enabled = %s "
+                    "AND (next_run_at IS NULL OR next_run_at <= %s) "
+                    f"AND (lease_until IS NULL OR lease_until < %s) RETURNING {columns}",
+                    [adapt(until), owner, *chosen_params, True, at, at],
+                )
+                rows = cursor.fetchall()
+            for row in rows:
+                slot = from_db_datetime(row[1], tz) or now
+                spec = _spec_of_returned(row[0], row[2:]) if with_specs else None
+                claims.append((Claim(row[0], slot, until), spec))
+    if due and not claims:
+        wait = max(wait, 0.05)  # lost a race to another worker: no busy loop
+    claims.sort(key=lambda pair: (pair[0].slot, pair[0].monitor_id))
+    return claims, wait
+
+
+@functools.lru_cache(maxsize=65536)
+def _spec_of_returned(pk: int, values: tuple) -> CheckSpec:
+    """The CheckSpec of SPEC_FIELDS read with raw SQL (SQLite gives booleans as 0 and 1).
+
+    Cached on the values themselves (a spec is immutable): the same monitors
+    come back every interval, and building a spec cost more than finding it.
+    An edited monitor reads back other values, so it gets a new spec at once.
+    """
+    row: dict[str, Any] = {"pk": pk, **dict(zip(SPEC_FIELDS, values, strict=True))}
+    row["keyword_absent"] = bool(row["keyword_absent"])
+    row["follow_redirects"] = bool(row["follow_redirects"])
+    return spec_of_row(row)
 
 
 def claim_due(owner: str, limit: int, now: datetime | None = None) -> list[int]:
@@ -122,11 +220,7 @@ def claim_due(owner: str, limit: int, now: datetime | None = None) -> list[int]:
 def seconds_until_due(now: datetime | None = None, exclude: frozenset[int] = frozenset()) -> float:
     """Seconds until the next monitor (not leased, not in ``exclude``) falls due; 0 if one is."""
     now = now or timezone.now()
-    free = Monitor.objects.filter(
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now), enabled=True
-    )
-    if exclude:
-        free = free.exclude(pk__in=exclude)
+    free = _free(now).exclude(pk__in=exclude) if exclude else _free(now)
     if free.filter(next_run_at__isnull=True).exists():
         return 0.0
     earliest = free.aggregate(at=Min("next_run_at"))["at"]
@@ -139,15 +233,26 @@ def _claim_specs(
     owner: str, limit: int, exclude: frozenset[int]
 ) -> tuple[list[tuple[Claim, CheckSpec]], float]:
     """Claim due monitors and build their specs; also the seconds until the next is due."""
-    claims = claim(owner, limit, exclude=exclude)
-    rows = Monitor.objects.filter(pk__in=[c.monitor_id for c in claims]).values("pk", *SPEC_FIELDS)
-    specs = {row["pk"]: spec_of_row(row) for row in rows}
-    pairs = [(c, specs[c.monitor_id]) for c in claims if c.monitor_id in specs]
-    busy = exclude | {c.monitor_id for c in claims}
-    if len(claims) == limit:
-        return pairs, 0.0  # more may be due right now
-    # A floor when nothing was claimed, so a race lost to another worker is no busy loop.
-    return pairs, max(seconds_until_due(exclude=busy), 0.0 if claims else 0.05)
+    if limit <= 0:
+        return [], MAX_SLEEP_S
+    claims, wait = _claim_rows(owner, limit, timezone.now(), exclude, True)
+    return [(c, spec) for c, spec in claims if spec is not None], wait
+
+
+def _record_finished(finished: list[Finished], owner: str, stats: EngineStats | None) -> int:
+    """Record a batch of finished checks; returns how many were accepted.
+
+    A failed recording is logged, not raised: the unrecorded checks' leases
+    lapse and they are checked again, late but not lost.
+    """
+    try:
+        recorded = len(record_checks(finished, owner))
+    except Exception:
+        log.exception("could not record %d check(s)", len(finished))
+        return 0
+    if stats is not None:
+        stats.last_recorded_at = time.time()
+    return recorded
 
 
 # Checking ---------------------------------------------------------------------
@@ -158,10 +263,12 @@ async def check_once(spec: CheckSpec, session: CheckSession) -> tuple[datetime, 
 
     The check enforces its own timeout; the engine's bound on top only
     catches a check that overruns it, so SIGTERM waits a bounded time.
+    (``asyncio.timeout``, not ``wait_for``: no second task per check.)
     """
     at = timezone.now()
     try:
-        outcome = await asyncio.wait_for(run_check(spec, session), spec.timeout_s + CHECK_GRACE_S)
+        async with asyncio.timeout(spec.timeout_s + CHECK_GRACE_S):
+            outcome = await run_check(spec, session)
     except TimeoutError:
         outcome = CheckOutcome(ok=False, cause=f"no answer within {spec.timeout_s:g} s")
     except Exception as exc:  # the contract says checks never raise; a bug must not stop the loop
@@ -175,104 +282,237 @@ async def _check_claimed(claimed: Claim, spec: CheckSpec, session: CheckSession)
     return Finished(claimed.monitor_id, claimed.slot, at, outcome)
 
 
-class _Database:
-    """Runs the loop's database work on one dedicated thread, off the event loop."""
+def _time_left(claimed: Claim, spec: CheckSpec) -> bool:
+    """Whether the claim's lease outlasts the longest the check may take."""
+    if claimed.lease_until is None:
+        return True
+    left = (claimed.lease_until - timezone.now()).total_seconds()
+    return left >= spec.timeout_s + CHECK_GRACE_S
 
-    def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="vcio-checker-db")
+
+class _InFlight:
+    """The checks claimed and not yet recorded: queued, running, or finished.
+
+    ``concurrency`` long-lived worker coroutines take claimed checks from a
+    queue and run them, as a bare client loop would: no task per check, and
+    a finished check is reported by appending it to ``finished`` (no scan
+    of the running checks per pass) and waking the loop.
+    """
+
+    def __init__(self, session: CheckSession) -> None:
+        self.session = session
+        self.queue: asyncio.Queue[tuple[Claim, CheckSpec]] = asyncio.Queue()
+        self.leases: dict[int, datetime | None] = {}  # monitor id: its lease, until recorded
+        self.finished: list[Finished] = []
+        self.wake = asyncio.Event()
+
+    def __len__(self) -> int:
+        return len(self.leases)
+
+    @property
+    def unfinished(self) -> int:
+        """Checks queued or running."""
+        return len(self.leases) - len(self.finished)
+
+    def start(self, claimed: Claim, spec: CheckSpec) -> None:
+        self.leases[claimed.monitor_id] = claimed.lease_until
+        self.queue.put_nowait((claimed, spec))
+
+    async def worker(self) -> None:
+        """Run queued checks one after another, forever (cancelled at the end of the run)."""
+        while True:
+            claimed, spec = await self.queue.get()
+            if not _time_left(claimed, spec):
+                self.leases.pop(claimed.monitor_id, None)  # its lease lapses: claimed again
+                continue
+            at, outcome = await check_once(spec, self.session)  # never raises
+            self.finished.append(Finished(claimed.monitor_id, claimed.slot, at, outcome))
+            self.wake.set()
+
+    def take_finished(self) -> list[Finished]:
+        """The checks finished since the last call; they no longer count as claimed."""
+        finished, self.finished = self.finished, []
+        self.wake.clear()
+        for f in finished:
+            self.leases.pop(f.monitor_id, None)
+        return finished
+
+    async def wait_all(self) -> None:
+        """Until every check queued or running has finished."""
+        while self.unfinished:
+            self.wake.clear()
+            await self.wake.wait()
+
+    def expiring(self, now: datetime) -> frozenset[int]:
+        """Claimed monitors whose lease has (nearly) run out: a claim could take them again."""
+        soon = now + timedelta(seconds=1)
+        return frozenset(pk for pk, until in self.leases.items() if until is None or until < soon)
+
+
+class _Database:
+    """Runs database work on one dedicated thread (with its own connection), off the event loop."""
+
+    def __init__(self, name: str, stats: EngineStats | None = None) -> None:
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix=f"vcio-checker-{name}")
         self._refreshed = 0.0
+        self.stats = stats
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> asyncio.Future[T]:
+        """Start ``fn(*args)`` on the thread; the future is its result."""
+        return asyncio.get_running_loop().run_in_executor(self._pool, self._run, fn, args)
 
     async def __call__(self, fn: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._pool, self._run, fn, args)
+        return await self.submit(fn, *args)
 
     def _run(self, fn: Callable[..., T], args: tuple) -> T:
+        started, cpu = time.perf_counter(), time.thread_time()
         # Drop a broken or expired connection now and then (a restarted database).
-        if time.monotonic() - self._refreshed > 30:
+        if started - self._refreshed > 30:
             close_old_connections()
-            self._refreshed = time.monotonic()
+            self._refreshed = time.perf_counter()
         try:
             return fn(*args)
         except Exception:
             self._refreshed = 0.0  # look at the connection again before the next call
             raise
+        finally:
+            if self.stats is not None:
+                self.stats.passes += 1
+                self.stats.db_s += time.perf_counter() - started
+                self.stats.db_cpu_s += time.thread_time() - cpu
 
     async def close(self) -> None:
         await asyncio.get_running_loop().run_in_executor(self._pool, connections.close_all)
         self._pool.shutdown()
 
 
-async def run(stop_event: threading.Event, owner: str, concurrency: int | None = None) -> None:
+class _Writer:
+    """Records finished checks on its own database thread while the loop goes on claiming.
+
+    Claiming waits for no recording, so a slot freed by a finished check is
+    filled at once. The queue is bounded: with MAX_PENDING_WRITES batches
+    waiting, the loop waits for the oldest before claiming more (back-pressure
+    when the database is slower than the checks).
+    """
+
+    def __init__(self, owner: str, stats: EngineStats | None) -> None:
+        self.owner = owner
+        self.db = _Database("writer", stats)
+        self.pending: collections.deque[asyncio.Future[int]] = collections.deque()
+        self.stats = stats
+
+    async def write(self, finished: list[Finished]) -> None:
+        """Queue ``finished`` for recording; waits while the queue is full."""
+        while self.pending and self.pending[0].done():
+            self._count(self.pending.popleft())
+        if finished:
+            recording = self.db.submit(_record_finished, finished, self.owner, self.stats)
+            self.pending.append(recording)
+            if self.stats is not None:
+                self.stats.batches += 1
+        started = time.perf_counter()
+        while len(self.pending) > MAX_PENDING_WRITES:
+            await asyncio.wait([self.pending[0]])
+            self._count(self.pending.popleft())
+        if self.stats is not None:
+            self.stats.write_wait_s += time.perf_counter() - started
+
+    async def drain(self) -> None:
+        """Wait until everything queued is recorded."""
+        while self.pending:
+            await asyncio.wait([self.pending[0]])
+            self._count(self.pending.popleft())
+
+    def _count(self, done: asyncio.Future[int]) -> None:
+        if done.exception() is not None:  # the thread failed before recording: leases lapse
+            log.error("could not record a batch of checks", exc_info=done.exception())
+        elif self.stats is not None:
+            self.stats.checks += done.result()
+
+    async def close(self) -> None:
+        await self.drain()
+        await self.db.close()
+
+
+async def run(
+    stop_event: threading.Event,
+    owner: str,
+    concurrency: int | None = None,
+    stats: EngineStats | None = None,
+) -> None:
     """Claim, check and record due monitors until ``stop_event`` is set.
 
     Then stops claiming, lets the checks in flight finish (each bounded by
-    its timeout), records them and returns.
+    its timeout), records them and returns. ``stats``, when given, adds up
+    where the time went.
     """
     concurrency = concurrency or settings.VCIO_CHECK_CONCURRENCY
-    db = _Database()
-    in_flight: dict[int, asyncio.Task[Finished]] = {}
+    claimer, writer = _Database("claimer", stats), _Writer(owner, stats)
+    cpu = time.process_time()
     try:
         async with CheckSession(concurrency=concurrency) as session:
-            while not stop_event.is_set():
-                wait = await _pass(db, owner, concurrency, session, in_flight)
-                await _pause(stop_event, wait, in_flight)
-            if in_flight:
-                log.info("stopping: finishing %d check(s) in flight", len(in_flight))
-                await asyncio.wait(list(in_flight.values()))
-            await _record_done(db, owner, in_flight)
+            checks = _InFlight(session)
+            workers = [asyncio.create_task(checks.worker()) for _ in range(concurrency)]
+            try:
+                while not stop_event.is_set():
+                    wait = await _pass(claimer, writer, concurrency, checks)
+                    await _pause(stop_event, wait, checks)
+                if checks.unfinished:
+                    log.info("stopping: finishing %d check(s) in flight", checks.unfinished)
+                    await checks.wait_all()
+                await writer.write(checks.take_finished())
+            finally:
+                for worker in workers:
+                    worker.cancel()
+                await asyncio.gather(*workers, return_exceptions=True)
     finally:
-        await db.close()
+        await writer.close()
+        await claimer.close()
+        if stats is not None:
+            stats.cpu_s += time.process_time() - cpu
 
 
-async def _pass(
-    db: _Database,
-    owner: str,
-    concurrency: int,
-    session: CheckSession,
-    in_flight: dict[int, asyncio.Task[Finished]],
-) -> float:
-    """Record what finished, start what is due; returns the seconds until more is due."""
-    await _record_done(db, owner, in_flight)
-    free = concurrency - len(in_flight)
-    if free <= 0:
-        return MAX_SLEEP_S
-    try:
-        pairs, wait = await db(_claim_specs, owner, min(free, CLAIM_BATCH), frozenset(in_flight))
-    except Exception:  # a locked or restarted database: try again shortly
-        log.exception("could not claim due monitors")
-        return MAX_SLEEP_S
-    for claimed, spec in pairs:
-        in_flight[claimed.monitor_id] = asyncio.create_task(_check_claimed(claimed, spec, session))
+async def _pass(claimer: _Database, writer: _Writer, concurrency: int, checks: _InFlight) -> float:
+    """Queue what finished for recording, start what is due; returns the seconds until more is.
+
+    Claims first when slots are free, so new checks start while the finished
+    ones are being recorded on the other thread.
+    """
+    finished = checks.take_finished()
+    prefetch = math.ceil(concurrency * PREFETCH_SHARE)
+    free = min(concurrency + prefetch - len(checks), CLAIM_BATCH)
+    wait = MAX_SLEEP_S
+    # Claims in batches of at least half the prefetch while workers still have checks queued.
+    if free > 0 and (free * 2 >= prefetch or checks.queue.empty()):
+        started = time.perf_counter()
+        try:
+            pairs, wait = await claimer(
+                _claim_specs, writer.owner, free, checks.expiring(timezone.now())
+            )
+        except Exception:  # a locked or restarted database: try again shortly
+            log.exception("could not claim due monitors")
+            pairs = []
+        if claimer.stats is not None:
+            claimer.stats.claim_wait_s += time.perf_counter() - started
+        for claimed, spec in pairs:
+            checks.start(claimed, spec)
+    await writer.write(finished)
     return wait
 
 
-async def _record_done(
-    db: _Database, owner: str, in_flight: dict[int, asyncio.Task[Finished]]
-) -> None:
-    """Record the finished checks in one batch and forget them."""
-    done = [pk for pk, task in in_flight.items() if task.done()]
-    finished = [in_flight.pop(pk).result() for pk in done]
-    if not finished:
-        return
-    try:
-        await db(record_batch, finished, owner)
-    except Exception:
-        # The leases lapse and the monitors are checked again: late, but not lost.
-        log.exception("could not record %d check(s)", len(finished))
-
-
-async def _pause(
-    stop_event: threading.Event, wait: float, in_flight: dict[int, asyncio.Task[Finished]]
-) -> None:
+async def _pause(stop_event: threading.Event, wait: float, checks: _InFlight) -> None:
     """Sleep until more is due (at most MAX_SLEEP_S), waking early when a check finishes."""
     wait = min(wait, MAX_SLEEP_S)
     if stop_event.is_set() or wait <= 0:
         await asyncio.sleep(0)  # let the checks just started make progress
         return
-    if in_flight:
-        await asyncio.wait(
-            list(in_flight.values()), timeout=wait, return_when=asyncio.FIRST_COMPLETED
-        )
-        await asyncio.sleep(0.01)  # gather the checks finishing together into one batch
+    if checks.unfinished:
+        try:
+            async with asyncio.timeout(wait):
+                await checks.wake.wait()
+        except TimeoutError:
+            return
+        await asyncio.sleep(GATHER_S)  # gather the checks finishing together into one batch
     else:
         await asyncio.sleep(wait)
 
