@@ -284,9 +284,14 @@ def _solve(
     time_limit: float,
     gap: float,
     hint: dict[int, int] | None,
+    *,
+    cardinality: bool = True,
 ) -> Solved:
-    """HiGHS through ``scipy.optimize.milp`` (no warm start: scipy takes none)."""
-    cost, lower, constraints = _model(p, cols)
+    """HiGHS through ``scipy.optimize.milp`` (no warm start: scipy takes none).
+
+    ``cardinality=False`` leaves out the cardinality rows (the bench shows
+    what they are worth)."""
+    cost, lower, constraints = _model(p, cols, cardinality=cardinality)
     res = milp(
         c=cost,
         integrality=np.ones(len(cost)),
@@ -499,7 +504,7 @@ def _infeasible(p: Problem) -> str:
 
 
 def _model(
-    p: Problem, cols: list[tuple[int, int]]
+    p: Problem, cols: list[tuple[int, int]], *, cardinality: bool = True
 ) -> tuple[np.ndarray, np.ndarray, list[LinearConstraint]]:
     """Objective, lower bounds and rows over x[i, q] then z[i] (i is in the plan).
 
@@ -507,7 +512,8 @@ def _model(
     is the same as without z, but HiGHS can branch on "is i in the plan",
     which moves the bound; branching on one start quarter barely does, as
     the LP shifts that share to a neighbouring quarter at equal score.
-    Each budget row also gets its cardinality rows (:func:`_cardinality`).
+    Each budget row also gets its cardinality rows (:func:`_cardinality`)
+    unless ``cardinality`` is False.
     """
     rows, cidx, vals, lbs, ubs = [], [], [], [], []
 
@@ -540,7 +546,7 @@ def _model(
                 lhs = [(c, 1.0) for q, c in qc if q <= t]
                 rhs = [(c, -1.0) for q, c in by_item.get(j, []) if q <= t - p.dur[j]]
                 row(lhs + rhs, -np.inf, 0.0)
-    _budget_rows(p, cols, row)
+    _budget_rows(p, cols, row, cardinality)
     n = len(cols) + len(z)
     a = coo_array((vals, (rows, cidx)), shape=(len(lbs), n)).tocsr()
     cost, lower = np.zeros(n), np.zeros(n)
@@ -550,7 +556,7 @@ def _model(
     return cost, lower, [LinearConstraint(a, np.array(lbs), np.array(ubs))]
 
 
-def _budget_rows(p: Problem, cols: list[tuple[int, int]], row: Callable) -> None:
+def _budget_rows(p: Problem, cols: list[tuple[int, int]], row: Callable, cardinality: bool) -> None:
     use = [p.usage(i, q) for i, q in cols]
 
     def capped(entries: list[tuple[int, float]], cap: float) -> None:
@@ -558,7 +564,7 @@ def _budget_rows(p: Problem, cols: list[tuple[int, int]], row: Callable) -> None
         # variables slows HiGHS and triggers its bound-scaling warnings.
         scale = cap if cap > 0 else 1.0
         row([(c, v / scale) for c, v in entries if v], -np.inf, cap / scale)
-        if CARDINALITY:
+        if cardinality:
             for members, most in _cardinality(cols, [(c, v) for c, v in entries if v], cap):
                 row([(c, 1.0) for c in members], -np.inf, float(most))
 
@@ -571,8 +577,6 @@ def _budget_rows(p: Problem, cols: list[tuple[int, int]], row: Callable) -> None
             capped([(c, sum(u[kind].get(t, 0.0) for t in ts)) for c, u in enumerate(use)], cap)
 
 
-# Add the cardinality rows below (a bench switch while engines are compared).
-CARDINALITY = True
 # Cardinality rows are written for "at most k of these fit" up to this k.
 _MAX_CARD = 6
 
