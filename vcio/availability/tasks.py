@@ -61,13 +61,13 @@ def dispatch(claims: list, owner: str) -> None:
 
 def serve_celery(stop: threading.Event, owner: str) -> None:
     """The checker service in Celery mode: claim what is due and dispatch it until ``stop``."""
-    from vcio.availability import engine
+    from vcio.availability import claiming, engine
 
     log.info("availability checks dispatched to Celery at %s", settings.VCIO_REDIS_URL)
     while not stop.is_set():
         close_old_connections()
-        claims = engine.claim(owner, engine.CLAIM_BATCH)
+        claims = claiming.claim(owner, claiming.CLAIM_BATCH)
         if claims:
             dispatch(claims, owner)
             continue
-        stop.wait(min(engine.MAX_SLEEP_S, max(0.05, engine.seconds_until_due())))
+        stop.wait(min(engine.MAX_SLEEP_S, max(0.05, claiming.seconds_until_due())))

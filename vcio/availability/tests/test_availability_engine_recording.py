@@ -69,20 +69,15 @@ def recount(results: list[CheckResult]) -> dict[tuple[int, datetime.datetime], t
     return figures
 
 
+def due_monitor(target: Target, **fields) -> Monitor:
+    """A monitor of ``target`` due now, checked every 30 s with a 2 s timeout."""
+    defaults = {"interval_s": 30, "timeout_s": 2, "monitored_since": False}
+    return MonitorFactory(target=target.url, next_run_at=timezone.now(), **{**defaults, **fields})
+
+
 def test_rollups_and_monitor_state_equal_a_recount_of_the_raw_results(target):
     service = ServiceFactory()
-    monitors = [
-        MonitorFactory(
-            service=service,
-            target=target.url,
-            interval_s=30,
-            timeout_s=2,
-            failures_to_down=2,
-            next_run_at=timezone.now(),
-            monitored_since=False,
-        )
-        for _ in range(12)
-    ]
+    monitors = [due_monitor(target, service=service, failures_to_down=2) for _ in range(12)]
     # Up, then down twice (an outage opens), then up again (it closes): four slots each.
     for rounds, up in enumerate([True, False, False, True], start=1):
         target.up = up
@@ -117,14 +112,7 @@ def test_rollups_and_monitor_state_equal_a_recount_of_the_raw_results(target):
 
 
 def test_a_failing_check_writes_its_cause_and_a_recovery_clears_it(target):
-    monitor = MonitorFactory(
-        target=target.url,
-        interval_s=30,
-        timeout_s=2,
-        failures_to_down=3,
-        next_run_at=timezone.now(),
-        monitored_since=False,
-    )
+    monitor = due_monitor(target, failures_to_down=3)
     target.up = False
     run_loops_until(1)
     monitor.refresh_from_db()
@@ -142,13 +130,7 @@ def test_a_failing_check_writes_its_cause_and_a_recovery_clears_it(target):
 
 
 def test_an_edited_monitor_is_checked_with_its_new_target_at_its_next_slot(target):
-    monitor = MonitorFactory(
-        target=target.url,
-        interval_s=30,
-        timeout_s=2,
-        next_run_at=timezone.now(),
-        monitored_since=False,
-    )
+    monitor = due_monitor(target)
     run_loops_until(1)
     # The engine keeps the checks it built; an edit must still reach the next check.
     Monitor.objects.filter(pk=monitor.pk).update(

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.utils import timezone
 
-from vcio.availability import engine
+from vcio.availability import claiming, engine
 from vcio.availability.checks import CheckOutcome
 from vcio.availability.models import (
     AlertChannel,
@@ -182,7 +182,7 @@ def test_rollups_add_up_checks_failures_and_the_slowest_latency(web):
 def test_recording_moves_the_schedule_by_the_interval_from_the_slot(web):
     slot = timezone.now() - datetime.timedelta(seconds=5)
     Monitor.objects.filter(pk=web.pk).update(next_run_at=slot)
-    [claimed] = engine.claim("w1", 10)
+    [claimed] = claiming.claim("w1", 10)
     assert claimed.slot == slot
     record(web.pk, claimed.slot, CheckOutcome(ok=True, latency_ms=3.0), "w1")
     web.refresh_from_db()
@@ -205,8 +205,8 @@ def test_missed_slots_are_skipped_not_run_back_to_back():
 
 def test_a_claimed_monitor_is_not_claimed_by_another_worker(web):
     make_due(web)
-    assert engine.claim_due("w1", 10) == [web.pk]
-    assert engine.claim_due("w2", 10) == []
+    assert claiming.claim_due("w1", 10) == [web.pk]
+    assert claiming.claim_due("w2", 10) == []
     web.refresh_from_db()
     assert web.claimed_by == "w1"
     # the lease covers the check's timeout plus the margin to record it
@@ -217,18 +217,18 @@ def test_monitors_not_due_or_disabled_are_not_claimed(db):
     later = MonitorFactory(next_run_at=timezone.now() + datetime.timedelta(minutes=1))
     MonitorFactory(enabled=False, next_run_at=None)
     never_run = MonitorFactory(next_run_at=None)
-    assert engine.claim_due("w1", 10) == [never_run.pk]
-    assert 55 < engine.seconds_until_due() <= 60
-    assert later.pk not in engine.claim_due("w1", 10)
+    assert claiming.claim_due("w1", 10) == [never_run.pk]
+    assert 55 < claiming.seconds_until_due() <= 60
+    assert later.pk not in claiming.claim_due("w1", 10)
 
 
 def test_an_expired_lease_is_taken_over_and_the_old_worker_cannot_record(web):
     make_due(web)
-    [old] = engine.claim("w1", 10)
+    [old] = claiming.claim("w1", 10)
     Monitor.objects.filter(pk=web.pk).update(
         lease_until=timezone.now() - datetime.timedelta(seconds=1)
     )  # w1 crashed, or hangs past its lease
-    [new] = engine.claim("w2", 10)
+    [new] = claiming.claim("w2", 10)
     assert new.slot == old.slot
     refused = record(web.pk, old.slot, CheckOutcome(ok=False, cause="stale"), "w1")
     assert refused is None

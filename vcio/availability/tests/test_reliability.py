@@ -27,7 +27,7 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
-from vcio.availability import engine
+from vcio.availability import claiming, engine
 from vcio.availability.models import CheckResult, Monitor
 from vcio.availability.tests.factories import MonitorFactory, ServiceFactory
 from vcio.availability.tests.test_engine import Target
@@ -105,7 +105,7 @@ def test_two_workers_claiming_at_once_never_get_the_same_monitor(shared_db):
     def worker(owner: str) -> None:
         try:
             start.wait()
-            while ids := engine.claim_due(owner, 7):
+            while ids := claiming.claim_due(owner, 7):
                 got[owner] += ids
         finally:
             connections.close_all()
@@ -212,7 +212,7 @@ def test_kill_9_mid_run_loses_no_monitor(shared_db, tmp_path):
 
         second = start_worker(shared_db, log)
         try:
-            lease_s = 4 + engine.LEASE_MARGIN_S
+            lease_s = 4 + claiming.LEASE_MARGIN_S
             wait_for(
                 lambda: (
                     CheckResult.objects.filter(at__gt=killed_at)
