@@ -65,143 +65,35 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-BLACKBOX = Path("/usr/bin/prometheus-blackbox-exporter")
-BLACKBOX_CONFIG = """modules:
-  http_2xx:
-    prober: http
-    timeout: 10s
-    http:
-      preferred_ip_protocol: ip4
-"""
+from availability_peers import (  # noqa: E402
+    BLACKBOX,
+    aiohttp_run,
+    httpx_run,
+    start_blackbox,
+    start_target,
+    stop,
+    timed,
+)
+
 SLUG = "bench-availability"
 OWNER = "bench-availability-worker"
 ENGINE_LEAD_S = 1.0  # the engine loop starts this long before the monitors fall due
 ROUND_LIMIT_S = 120.0  # an engine round taking longer is reported as failed
-
-
-# The local target -------------------------------------------------------------
-
-
-def start_target() -> tuple[subprocess.Popen, int]:
-    """The target server in its own process, and the port it listens on."""
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "bench" / "_availability_target.py")],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    return proc, int(proc.stdout.readline())
-
-
-def stop(proc: subprocess.Popen) -> None:
-    """Terminate a child started here and reap it."""
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-# Ceilings and the peer: bare loops, no database -------------------------------
-
-
-async def _drive(urls: list[str], concurrency: int, get: Callable[[str], Awaitable[bool]]) -> int:
-    """GET every URL with ``concurrency`` workers; returns how many answered as expected."""
-    pending = iter(urls)
-    ok = 0
-
-    async def worker() -> None:
-        nonlocal ok
-        for url in pending:  # one shared iterator: each URL is taken once
-            answered = await get(url)  # not ``ok += await``: that reads ok before awaiting
-            ok += answered
-
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return ok
-
-
-async def _aiohttp_run(urls: list[str], concurrency: int, expect: bytes | None) -> int:
-    import aiohttp
-
-    connector = aiohttp.TCPConnector(limit=concurrency)
-    timeout = aiohttp.ClientTimeout(total=30)
-    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
-
-        async def get(url: str) -> bool:
-            async with session.get(url) as response:
-                body = await response.read()
-            return response.status == 200 and (expect is None or expect in body)
-
-        return await _drive(urls, concurrency, get)
-
-
-async def _httpx_run(urls: list[str], concurrency: int) -> int:
-    import httpx
-
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
-
-        async def get(url: str) -> bool:
-            response = await client.get(url)
-            return response.status_code == 200
-
-        return await _drive(urls, concurrency, get)
-
-
-def timed(what: str, run: Coroutine[Any, Any, int], expected: int) -> float:
-    """Checks per second of one ``run``; fails loudly if any check went wrong."""
-    started = time.perf_counter()
-    ok = asyncio.run(run)
-    elapsed = time.perf_counter() - started
-    if ok != expected:
-        raise SystemExit(f"{what}: only {ok} of {expected} checks succeeded")
-    return expected / elapsed
-
-
-def start_blackbox(tmp: Path) -> tuple[subprocess.Popen, int]:
-    """blackbox_exporter on a free port with the http_2xx module, once it answers."""
-    import urllib.request
-
-    config = tmp / "blackbox.yml"
-    config.write_text(BLACKBOX_CONFIG)
-    port = free_port()
-    proc = subprocess.Popen(
-        [str(BLACKBOX), f"--config.file={config}", f"--web.listen-address=127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/-/healthy", timeout=1).close()
-            return proc, port
-        except OSError:
-            time.sleep(0.1)
-    stop(proc)
-    raise SystemExit("blackbox_exporter did not start")
 
 
 # The engine, with the database ------------------------------------------------
@@ -495,13 +387,13 @@ def main(argv: list[str] | None = None) -> int:
             with Recorder(engine) as rec:
                 runs: dict[str, Callable[[], float]] = {
                     "engine": lambda: engine_round(rec, ids, concurrency, spent),
-                    "aiohttp": lambda: timed("aiohttp", _aiohttp_run(urls, concurrency, None), n),
-                    "httpx": lambda: timed("httpx", _httpx_run(urls, concurrency), n),
+                    "aiohttp": lambda: timed("aiohttp", aiohttp_run(urls, concurrency, None), n),
+                    "httpx": lambda: timed("httpx", httpx_run(urls, concurrency), n),
                 }
                 if blackbox:
                     probed = b"\nprobe_success 1"
                     runs["blackbox"] = lambda: timed(
-                        "blackbox_exporter", _aiohttp_run(probes, concurrency, probed), n
+                        "blackbox_exporter", aiohttp_run(probes, concurrency, probed), n
                     )
                 rates: dict[str, list[float]] = {name: [] for name in runs}
                 for _ in range(args.rounds):  # interleaved, so drift hits all alike
