@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from django.db import connections
+from django.db import connections, transaction
 from django.utils import timezone
 
 from vcio.availability import claiming, engine
@@ -117,6 +117,41 @@ def test_two_workers_claiming_at_once_never_get_the_same_monitor(shared_db):
         thread.join(60)
     assert not set(got["w1"]) & set(got["w2"])
     assert sorted(got["w1"] + got["w2"]) == sorted(m.pk for m in monitors)
+
+
+@pytest.mark.skipif(
+    not connections["default"].features.has_select_for_update_skip_locked,
+    reason="SQLite has no row locks: one writer at a time, so claims cannot deadlock there",
+)
+def test_a_claim_skips_monitors_another_worker_has_locked_instead_of_waiting(shared_db):
+    """Two workers' claims once deadlocked on PostgreSQL; now a locked row is skipped.
+
+    Another transaction holds one due monitor's row lock until the claim is
+    over (or 30 s). Had the claim waited for that lock, it would have got
+    the monitor once the lock was released; it gets every other one instead.
+    """
+    locked, *others = make_monitors(5, "http://127.0.0.1:9/")
+    holding, done = threading.Event(), threading.Event()
+
+    def hold_lock() -> None:
+        try:
+            with transaction.atomic():
+                Monitor.objects.select_for_update().get(pk=locked.pk)
+                holding.set()
+                done.wait(30)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    try:
+        assert holding.wait(30), "the other transaction never took its lock"
+        claimed = claiming.claim_due("w1", 10)
+    finally:
+        done.set()
+        holder.join(60)
+    assert sorted(claimed) == sorted(m.pk for m in others)
+    assert claiming.claim_due("w2", 10) == [locked.pk]  # free again once the lock is gone
 
 
 def test_two_checker_loops_check_each_due_monitor_once(shared_db, target):
