@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
@@ -72,15 +72,30 @@ def claim_rows(
     SQL: the ORM's query building and row conversion cost more than the
     queries, several times a second.
 
-    Where the database can (PostgreSQL), the UPDATE locks its rows with
-    ``FOR UPDATE SKIP LOCKED`` first: two workers that read the same due
-    monitors would otherwise lock them in different orders and deadlock (seen
-    in the bench: a second lost each time, to PostgreSQL's deadlock
-    timeout); with it, each takes the rows the other has not locked. SQLite
-    runs one writer at a time and needs none.
+    Where the database can (PostgreSQL), the read and the UPDATEs are one
+    transaction and the read locks its rows with ``FOR UPDATE SKIP LOCKED``:
+    two workers claiming at once then read different monitors. Without it
+    they read the same ones, locked them in different orders and deadlocked
+    (seen in the bench: a second lost each time, to PostgreSQL's deadlock
+    timeout), or one of them found nothing left to take. SQLite runs one
+    writer at a time; there a transaction around the read would only make
+    two workers' upgrades to a write lock collide, so it has none.
     """
+    if connection.features.has_select_for_update_skip_locked:
+        with transaction.atomic():
+            return _claim_rows(owner, limit, now, exclude, with_specs, " FOR UPDATE SKIP LOCKED")
+    return _claim_rows(owner, limit, now, exclude, with_specs, "")
+
+
+def _claim_rows(
+    owner: str,
+    limit: int,
+    now: datetime,
+    exclude: frozenset[int],
+    with_specs: bool,
+    lock: str,
+) -> tuple[list[tuple[Claim, CheckSpec | None]], float]:
     ops, tz, adapt = connection.ops, connection.timezone, datetime_adapter()
-    skip_locked = connection.features.has_select_for_update_skip_locked
     table = ops.quote_name(Monitor._meta.db_table)
     at = adapt(now)
     free, free_params = "enabled = %s AND (lease_until IS NULL OR lease_until < %s)", [True, at]
@@ -90,7 +105,7 @@ def claim_rows(
     with raw_cursor() as cursor:
         cursor.execute(
             f"SELECT id, timeout_s, next_run_at FROM {table} WHERE {free} "
-            "ORDER BY next_run_at ASC NULLS FIRST, id LIMIT %s",
+            f"ORDER BY next_run_at ASC NULLS FIRST, id LIMIT %s{lock}",
             [*free_params, max(0, limit) + 1],
         )
         head = cursor.fetchall()
@@ -115,18 +130,15 @@ def claim_rows(
         for start in range(0, len(ids), CLAIM_BATCH):
             batch = ids[start : start + CLAIM_BATCH]
             until = now + timedelta(seconds=lease_s)
-            # The due-and-free conditions again: a monitor another worker took since is skipped.
+            # The due-and-free conditions again: without row locks (SQLite), a monitor
+            # another worker took since the read is skipped.
             chosen, chosen_params = id_in("id", batch)
-            where = (
-                f"{chosen} AND enabled = %s AND (next_run_at IS NULL OR next_run_at <= %s) "
-                "AND (lease_until IS NULL OR lease_until < %s)"
-            )
-            if skip_locked:
-                where = f"id IN (SELECT id FROM {table} WHERE {where} FOR UPDATE SKIP LOCKED)"
             with raw_cursor() as cursor:
                 cursor.execute(
                     f"UPDATE {table} SET lease_until = %s, claimed_by = %s "
-                    f"WHERE {where} RETURNING {columns}",
+                    f"WHERE {chosen} AND enabled = %s "
+                    "AND (next_run_at IS NULL OR next_run_at <= %s) "
+                    f"AND (lease_until IS NULL OR lease_until < %s) RETURNING {columns}",
                     [adapt(until), owner, *chosen_params, True, at, at],
                 )
                 rows = cursor.fetchall()
