@@ -131,7 +131,14 @@ class Hours:
 
 
 def _opened(rng: random.Random, now: dt.datetime, zone: ZoneInfo, lo: float, hi: float):
-    """A time between ``hi`` and ``lo`` days ago, mostly a weekday in office hours (local)."""
+    """A time between ``hi`` and ``lo`` days ago, mostly a weekday in office hours (local).
+
+    Always inside that window: moving the time to office hours can cross its
+    edge by up to a day, and a story counted per window (printer tickets
+    this quarter against the last) would then change with the hour the demo
+    was loaded at.
+    """
+    earliest, latest = now - dt.timedelta(days=hi), now - dt.timedelta(days=lo)
     for _ in range(20):
         ago = rng.uniform(lo, hi)
         day = (now - dt.timedelta(days=ago)).astimezone(zone)
@@ -140,7 +147,7 @@ def _opened(rng: random.Random, now: dt.datetime, zone: ZoneInfo, lo: float, hi:
         hour = rng.uniform(7.5, 17.5) if rng.random() < 0.93 else rng.uniform(18, 23)
         local = day.replace(hour=int(hour), minute=int(hour % 1 * 60), second=rng.randrange(60))
         opened = local.astimezone(dt.UTC)
-        if opened < now:
+        if earliest <= opened < latest and opened < now:
             return opened
     return now - dt.timedelta(days=lo + 0.01)
 
